@@ -1,0 +1,70 @@
+//! `cv diff FROM TO`: what changes between two levels.
+
+use crate::cli::context::Ctx;
+use crate::cli::error::CliError;
+use crate::cli::table;
+use crate::diff;
+use crate::level::LevelId;
+
+/// Show what changes from one level to another
+///
+/// The mindset shift, each section of the two cards side by side, and the
+/// level-up signals on the way (those of every level from FROM up to the one
+/// below TO).
+#[derive(Debug, clap::Args)]
+#[command(after_long_help = "\
+Examples:
+  cv diff mid senior
+  cv diff 1 3 --json")]
+pub struct Args {
+    /// The level you are at
+    pub from: String,
+    /// The level you are looking at
+    pub to: String,
+}
+
+/// Runs `cv diff`.
+pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
+    let from: LevelId = args.from.parse()?;
+    let to: LevelId = args.to.parse()?;
+    let framework = ctx.framework()?;
+    let d = diff::compare(&framework, from, to)?;
+    let ui = &ctx.ui;
+    if ctx.global.json {
+        return ui.out(&super::levels::json(&d));
+    }
+    let mut text = format!(
+        "{} → {}\n\nMindset shift\n  {}: “{}” → “{}”\n  {}: “{}” → “{}”\n",
+        ui.bold(&d.from.name),
+        ui.bold(&d.to.name),
+        d.from.name,
+        d.from.mindset.from,
+        d.from.mindset.to,
+        d.to.name,
+        d.to.mindset.from,
+        d.to.mindset.to,
+    );
+    for section in &d.sections {
+        let mut t = table::new(ui, &[&d.from.name, &d.to.name]);
+        let rows = section.from.len().max(section.to.len());
+        for i in 0..rows {
+            let cell = |items: &[crate::framework::Item]| {
+                items.get(i).map(|it| it.text.clone()).unwrap_or_default()
+            };
+            t.add_row(vec![cell(&section.from), cell(&section.to)]);
+        }
+        text.push_str(&format!("\n{}\n{t}\n", ui.bold(section.heading)));
+    }
+    text.push_str(&format!(
+        "\n{}\n",
+        ui.bold("Signals you're ready to level up, on the way")
+    ));
+    for item in &d.signals_on_the_way {
+        text.push_str(&format!(
+            "  - {}\n    {}\n",
+            item.text,
+            ui.paint(&item.id, "2")
+        ));
+    }
+    ui.out(&text)
+}

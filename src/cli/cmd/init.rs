@@ -1,0 +1,138 @@
+//! `cv init`: create a ledger.
+
+use std::path::PathBuf;
+
+use crate::cli::context::Ctx;
+use crate::cli::error::CliError;
+use crate::ledger::{Ledger, Profile};
+use crate::level::LevelId;
+
+/// Create a ledger (a private git repository) and its cv.toml
+///
+/// Creates the folder with mode 0700, or adopts an existing git repository
+/// there, writes a commented starter cv.toml and makes the first commit.
+/// Asks for what is missing when run at a terminal; otherwise --level is
+/// required and the name and email default to git's user.name and user.email.
+#[derive(Debug, clap::Args)]
+#[command(after_long_help = "\
+Examples:
+  cv init --name 'Ada Example' --email ada@example.com --level mid
+  cv init ~/notes/cv --level senior --target staff")]
+pub struct Args {
+    /// Where to create the ledger [default: --ledger, CV_LEDGER or $XDG_DATA_HOME/cv]
+    pub path: Option<PathBuf>,
+    /// Your name, as it appears in reports
+    #[arg(long)]
+    pub name: Option<String>,
+    /// An email your commits use (can be repeated)
+    #[arg(long = "email", value_name = "EMAIL")]
+    pub emails: Vec<String>,
+    /// Your current level: early, mid, senior, staff, principal (or 1-5)
+    #[arg(long)]
+    pub level: Option<String>,
+    /// The level you aim for [default: the next one]
+    #[arg(long)]
+    pub target: Option<String>,
+}
+
+/// Runs `cv init`.
+pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
+    let path = match &args.path {
+        Some(p) => p.clone(),
+        None => ctx.ledger_path()?,
+    };
+    let target = args
+        .target
+        .as_deref()
+        .map(str::parse::<LevelId>)
+        .transpose()?;
+    let level = match &args.level {
+        Some(l) => l.parse::<LevelId>()?,
+        None if ctx.ui.can_prompt() => prompt_level()?,
+        None => {
+            return Err(
+                CliError::usage("--level is required when cv cannot ask").hint(
+                    "pass --level early|mid|senior|staff|principal, e.g. `cv init --level mid`",
+                ),
+            );
+        }
+    };
+    if let Some(t) = target
+        && t <= level
+    {
+        return Err(CliError::usage(format!(
+            "target '{t}' is not above level '{level}'"
+        )));
+    }
+    let git = git2::Config::open_default().ok();
+    let from_git = |key: &str| {
+        git.as_ref()
+            .and_then(|c| c.get_string(key).ok())
+            .unwrap_or_default()
+    };
+    let name = match &args.name {
+        Some(n) => n.trim().to_string(),
+        None if ctx.ui.can_prompt() => prompt_text("Your name", &from_git("user.name"))?,
+        None => from_git("user.name"),
+    };
+    let mut emails: Vec<String> = args.emails.iter().map(|e| e.trim().to_string()).collect();
+    if emails.is_empty() {
+        let default = from_git("user.email");
+        let email = if ctx.ui.can_prompt() {
+            prompt_text("Email your commits use", &default)?
+        } else {
+            default
+        };
+        emails.extend((!email.is_empty()).then_some(email));
+    }
+    if let Some(bad) = emails.iter().find(|e| !e.contains('@')) {
+        return Err(CliError::usage(format!("'{bad}' is not an email address")));
+    }
+    let profile = Profile {
+        name,
+        emails,
+        level,
+        target,
+    };
+    let ledger = Ledger::init(&path, &profile)?;
+    if ctx.global.json {
+        return ctx.ui.out(&super::levels::json(&serde_json::json!({
+            "path": ledger.root(),
+            "profile": profile,
+        })));
+    }
+    ctx.ui
+        .status(&format!("Created a ledger at {}", ledger.root().display()));
+    ctx.ui
+        .hint("record your first evidence with `cv log --title '…' --outcome '…'`");
+    Ok(())
+}
+
+fn prompt_level() -> Result<LevelId, CliError> {
+    let names: Vec<String> = LevelId::ALL
+        .iter()
+        .map(|l| format!("{} (level {})", l, l.number()))
+        .collect();
+    let chosen = dialoguer::Select::new()
+        .with_prompt("Your current level")
+        .items(&names)
+        .default(1)
+        .interact()
+        .map_err(prompt_error)?;
+    Ok(LevelId::ALL[chosen])
+}
+
+fn prompt_text(prompt: &str, default: &str) -> Result<String, CliError> {
+    dialoguer::Input::<String>::new()
+        .with_prompt(prompt)
+        .default(default.to_string())
+        .allow_empty(true)
+        .interact_text()
+        .map(|s| s.trim().to_string())
+        .map_err(prompt_error)
+}
+
+/// Maps a failed prompt (Ctrl-C, closed terminal) to an error that changed nothing.
+pub fn prompt_error(e: dialoguer::Error) -> CliError {
+    CliError::usage(format!("prompt aborted: {e}")).hint("nothing was written")
+}

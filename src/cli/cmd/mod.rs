@@ -1,0 +1,12 @@
+//! One file per command: its `Args` (whose doc comments are the help), its
+//! `run`, then private helpers.
+
+pub mod completions;
+pub mod diff;
+pub mod init;
+pub mod levels;
+pub mod list;
+pub mod log;
+pub mod man;
+pub mod report;
+pub mod show;

@@ -1,0 +1,270 @@
+//! `cv report`: promotion readiness as a table or JSON.
+
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+
+use crate::cli::context::Ctx;
+use crate::cli::error::CliError;
+use crate::cli::table;
+use crate::cli::ui::Ui;
+use crate::dates;
+use crate::entry::Entry;
+use crate::framework::Framework;
+use crate::level::LevelId;
+use crate::readiness::{Coverage, Status, Window};
+use crate::report::{self, Options, Report};
+
+/// Report promotion readiness: what is proven, thin and missing
+///
+/// Maps the entries of a window (default: the 365 days ending today) onto the
+/// level-up signals of your current level. An entry evidences a signal when it
+/// lists it and has a link or a metric. Readiness is coverage of evidence, not
+/// a promotion decision. See docs/readiness.md.
+#[derive(Debug, clap::Args)]
+#[command(after_long_help = "\
+Examples:
+  cv report --demo                  the report on a built-in sample ledger, no setup
+  cv report                         your level to the next one, last 365 days
+  cv report --to staff --since 2026-01-01
+  cv report --format json --out readiness.json")]
+pub struct Args {
+    /// The level to report readiness for; the level below it is the one you are at [default: the one above your profile's level]
+    #[arg(long, value_name = "LEVEL")]
+    pub to: Option<String>,
+    /// First day of the window (also: last week, last month, last quarter, last year) [default: 364 days before --until]
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Last day of the window [default: today]
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// Output format (--json is the same as --format json)
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the report to this file instead of stdout
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Count entries marked private = true
+    #[arg(long)]
+    pub include_private: bool,
+    /// Report on the sample ledger built into cv (needs no ledger)
+    #[arg(long)]
+    pub demo: bool,
+}
+
+/// Report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A readable summary with tables
+    Table,
+    /// The report model as JSON (shape in SPEC §5)
+    Json,
+}
+
+/// Runs `cv report`.
+pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
+    let format = if ctx.global.json {
+        Format::Json
+    } else {
+        args.format
+    };
+    let to_arg = args.to.as_deref().map(str::parse::<LevelId>).transpose()?;
+    let (framework, config, entries, default_until) = if args.demo {
+        let (config, entries) = crate::demo::load().map_err(CliError::failure)?;
+        // The demo is dated; anchor its window on its newest entry so it
+        // reads the same whatever day it is run.
+        let newest = entries.iter().map(|e| e.date).max().unwrap_or(ctx.today);
+        (Framework::builtin()?, config, entries, newest)
+    } else {
+        let ledger = ctx.ledger()?;
+        let framework = ledger.framework()?;
+        let entries: Vec<Entry> = ctx
+            .entries(&ledger)?
+            .entries
+            .into_iter()
+            .map(|s| s.entry)
+            .collect();
+        (framework, ledger.config().clone(), entries, ctx.today)
+    };
+    let until = match &args.until {
+        Some(d) => dates::parse_day(d, ctx.today)?,
+        None => default_until,
+    };
+    let since = match &args.since {
+        Some(d) => dates::parse_since(d, ctx.today)?,
+        None => Window::year_ending(until).since,
+    };
+    if since > until {
+        return Err(CliError::usage(format!(
+            "the window starts ({since}) after it ends ({until})"
+        )));
+    }
+    let (from, to) = match to_arg {
+        Some(t) => {
+            let from = t.prev().ok_or_else(|| {
+                CliError::usage(format!("there is no level below '{t}' to be promoted from"))
+                    .hint("--to takes mid, senior, staff or principal")
+            })?;
+            (from, Some(t))
+        }
+        None => (config.profile.level, config.profile.level.next()),
+    };
+    let options = Options {
+        from,
+        to,
+        window: Window { since, until },
+        include_private: args.include_private,
+        name: config.profile.name.clone(),
+    };
+    let model = report::build(&framework, &entries, &options);
+    let text = match format {
+        Format::Json => report::json::render(&model),
+        Format::Table => render_table(&ctx.ui, &model),
+    };
+    match &args.out {
+        Some(path) => {
+            std::fs::write(path, text).map_err(|e| {
+                CliError::failure(format!("cannot write {}", path.display())).hint(e.to_string())
+            })?;
+            ctx.ui.status(&format!("Wrote {}", path.display()));
+            Ok(())
+        }
+        None => ctx.ui.out(&text),
+    }
+}
+
+fn render_table(ui: &Ui, model: &Report) -> String {
+    let r = &model.readiness;
+    let mut text = String::new();
+    let who = if model.name.is_empty() {
+        String::new()
+    } else {
+        format!(" for {}", model.name)
+    };
+    let path = match &model.to_name {
+        Some(to) => format!("{} → {}", model.from_name, to),
+        None => format!("{} (top level)", model.from_name),
+    };
+    text.push_str(&format!(
+        "{}{who}\n",
+        ui.bold(&format!("Promotion readiness: {path}"))
+    ));
+    text.push_str(&format!(
+        "Window {} to {}, {} {} considered",
+        r.since,
+        r.until,
+        r.entries_considered,
+        if r.entries_considered == 1 {
+            "entry"
+        } else {
+            "entries"
+        }
+    ));
+    if model.private_left_out > 0 {
+        text.push_str(&format!(
+            " ({} private left out; --include-private counts them)",
+            model.private_left_out
+        ));
+    }
+    text.push_str("\n\n");
+    let percent = (r.readiness * 100.0).round();
+    text.push_str(&format!(
+        "{} {percent}% ({} of {} evidenced)\n",
+        ui.bold("Readiness"),
+        r.covered,
+        r.total
+    ));
+    match report::verdict(model) {
+        Some(sentence) => text.push_str(&format!("{sentence}\n")),
+        None => text.push_str(&format!(
+            "Only {} {} in the window: too little to judge, so here are the evidence and the gaps.\n",
+            r.entries_considered,
+            if r.entries_considered == 1 { "entry" } else { "entries" }
+        )),
+    }
+    let basis_heading = match r.basis {
+        crate::readiness::Basis::Signals => {
+            format!("Signals you're ready to level up ({})", model.from_name)
+        }
+        crate::readiness::Basis::TargetIndicators => {
+            format!(
+                "Success indicators ({})",
+                model.to_name.as_deref().unwrap_or("")
+            )
+        }
+        crate::readiness::Basis::OwnIndicators => {
+            format!("Success indicators ({})", model.from_name)
+        }
+    };
+    text.push_str(&format!(
+        "\n{}\n{}\n",
+        ui.bold(&basis_heading),
+        coverage_table(ui, &r.signals)
+    ));
+    if let Some(to) = &model.to_name {
+        let mut next: Vec<Coverage> = r.behaviors.clone();
+        next.extend(r.indicators.iter().cloned());
+        text.push_str(&format!(
+            "\n{}\n{}\n",
+            ui.bold(&format!(
+                "Already operating at the next level ({to}: behaviors and indicators)"
+            )),
+            coverage_table(ui, &next)
+        ));
+    }
+    if !r.gaps.is_empty() {
+        text.push_str(&format!("\n{}\n", ui.bold("Gaps")));
+        for gap in r.signals.iter().filter(|c| !c.covered) {
+            let why = match gap.status {
+                Status::Thin => {
+                    "listed by entries with no link or metric: add proof with `cv link`"
+                }
+                _ => "no entry yet",
+            };
+            text.push_str(&format!(
+                "  - {} ({why})\n    {}\n",
+                gap.text,
+                ui.paint(&gap.id, "2")
+            ));
+        }
+        text.push_str("\n  Questions to ask yourself\n");
+        for q in &model.advice.questions {
+            text.push_str(&format!("    - {}\n", q.text));
+        }
+        text.push_str("  Habits to build\n");
+        for h in &model.advice.habits {
+            text.push_str(&format!("    - {}\n", h.text));
+        }
+    }
+    text.push_str(&format!("\n{}\n", model.explanation));
+    text
+}
+
+fn coverage_table(ui: &Ui, rows: &[Coverage]) -> String {
+    let mut t = table::new(ui, &["status", "item", "entries", "proven", "last"]);
+    for c in rows {
+        // Colour goes through comfy-table's cells, which measure widths
+        // without the escape codes.
+        let (label, color) = match c.status {
+            Status::Proven => ("proven", comfy_table::Color::Green),
+            Status::Thin => ("thin", comfy_table::Color::Yellow),
+            Status::Missing => ("missing", comfy_table::Color::Red),
+        };
+        let mut status = comfy_table::Cell::new(label);
+        if ui.color() {
+            status = status.fg(color);
+        }
+        t.add_row(vec![
+            status,
+            comfy_table::Cell::new(format!("{}\n{}", c.text, c.id)),
+            comfy_table::Cell::new(c.evidence),
+            comfy_table::Cell::new(c.proven),
+            comfy_table::Cell::new(
+                c.last
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "-".to_string()),
+            ),
+        ]);
+    }
+    t.to_string()
+}

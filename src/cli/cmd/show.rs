@@ -1,0 +1,106 @@
+//! `cv show ID`: one entry.
+
+use crate::cli::context::Ctx;
+use crate::cli::error::{self, CliError};
+use crate::ids;
+
+/// Show one entry
+#[derive(Debug, clap::Args)]
+#[command(after_long_help = "\
+Examples:
+  cv show 2026-11-22-cut-checkout-latency-for-eu-shoppers
+  cv show cut-checkout-latency-for-eu-shoppers --json")]
+pub struct Args {
+    /// The entry's id, or an unambiguous end of it
+    pub id: String,
+}
+
+/// Runs `cv show`.
+pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
+    let ledger = ctx.ledger()?;
+    let all = ctx.entries(&ledger)?;
+    let index = ids::resolve(&args.id, all.entries.iter().map(|s| s.entry.id.as_str()))
+        .map_err(|e| error::resolve_error("entry", e).hint("`cv list` shows every entry id"))?;
+    let stored = &all.entries[index];
+    if ctx.global.json {
+        return ctx.ui.out(&super::levels::json(&super::list::Listed {
+            entry: &stored.entry,
+            path: &stored.path,
+        }));
+    }
+    let e = &stored.entry;
+    let ui = &ctx.ui;
+    let mut text = format!(
+        "{}\n{}  {}\n",
+        ui.bold(&e.title),
+        e.date,
+        ui.paint(&e.id, "2")
+    );
+    for (label, value) in [
+        ("customer", &e.customer),
+        ("problem", &e.problem),
+        ("outcome", &e.outcome),
+        ("notes", &e.notes),
+    ] {
+        if let Some(v) = value {
+            text.push_str(&format!("{label:>9}: {v}\n"));
+        }
+    }
+    if let Some(d) = e.remeasure {
+        text.push_str(&format!("remeasure: {d}\n"));
+    }
+    if !e.tags.is_empty() {
+        text.push_str(&format!("     tags: {}\n", e.tags.join(", ")));
+    }
+    if !e.signals.is_empty() {
+        text.push_str("\nsignals\n");
+        for s in &e.signals {
+            text.push_str(&format!("  - {s}\n"));
+        }
+    }
+    if !e.metrics.is_empty() {
+        text.push_str("\nmetrics\n");
+        for m in &e.metrics {
+            let unit = m
+                .unit
+                .as_deref()
+                .map(|u| format!(" {u}"))
+                .unwrap_or_default();
+            let value = match (m.before, m.after) {
+                (Some(b), Some(a)) => format!("{b}{unit} → {a}{unit}"),
+                (None, Some(a)) => format!("{a}{unit}"),
+                (Some(b), None) => format!("{b}{unit} → ?"),
+                (None, None) => "?".to_string(),
+            };
+            text.push_str(&format!("  - {}: {value}\n", m.name));
+        }
+    }
+    if !e.links.is_empty() {
+        text.push_str("\nlinks\n");
+        for link in &e.links {
+            let summary = match link {
+                crate::links::Link::Commit {
+                    summary: Some(s), ..
+                }
+                | crate::links::Link::Pr {
+                    summary: Some(s), ..
+                }
+                | crate::links::Link::Url {
+                    summary: Some(s), ..
+                } => format!(" {s}"),
+                _ => String::new(),
+            };
+            let url = link.web_url().unwrap_or_else(|| match link {
+                crate::links::Link::Commit { repo, sha, .. } => format!("{repo} {sha}"),
+                _ => String::new(),
+            });
+            text.push_str(&format!(
+                "  - {} {}{summary}\n    {url}\n",
+                link.kind(),
+                link.label()
+            ));
+        }
+    }
+    text.push_str(&format!("\n{}\n", ui.paint(&stored.path, "2")));
+    ui.out(&text)
+}

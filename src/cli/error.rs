@@ -1,0 +1,222 @@
+//! The CLI's one error type, its exit codes, and the one printer.
+//!
+//! Each core error type is mapped to a kind (failure or bad input) once, in a
+//! `From` impl, with the hints a user needs to fix it.
+
+use std::io::Write;
+
+use crate::dates::DateError;
+use crate::diff::DiffError;
+use crate::entry::MetricError;
+use crate::git::GitError;
+use crate::ids::ResolveError;
+use crate::ledger::LedgerError;
+use crate::links::LinkError;
+
+/// Exit code: success.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: the command failed, or `cv check` found problems.
+pub const EXIT_FAILURE: u8 = 1;
+/// Exit code: bad usage or bad input; nothing was changed.
+pub const EXIT_USAGE: u8 = 2;
+
+/// Whether the user or the world is at fault.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Something failed (I/O, git, a broken file): exit 1.
+    Failure,
+    /// The arguments or input were wrong: exit 2.
+    Usage,
+    /// stdout was closed by the reader (`cv list | head`): exit 0 quietly.
+    BrokenPipe,
+}
+
+/// An error ready to print: one message, its causes, and hints.
+#[derive(Debug)]
+pub struct CliError {
+    /// Exit-code class.
+    pub kind: Kind,
+    /// The `error:` line.
+    pub message: String,
+    /// `caused by:` lines, outermost first.
+    pub causes: Vec<String>,
+    /// `hint:` lines.
+    pub hints: Vec<String>,
+}
+
+impl CliError {
+    /// A bad-input error (exit 2).
+    pub fn usage(message: impl Into<String>) -> CliError {
+        CliError {
+            kind: Kind::Usage,
+            message: message.into(),
+            causes: Vec::new(),
+            hints: Vec::new(),
+        }
+    }
+
+    /// A failure (exit 1).
+    pub fn failure(message: impl Into<String>) -> CliError {
+        CliError {
+            kind: Kind::Failure,
+            ..CliError::usage(message)
+        }
+    }
+
+    /// Adds a hint line.
+    pub fn hint(mut self, hint: impl Into<String>) -> CliError {
+        self.hints.push(hint.into());
+        self
+    }
+
+    fn from_source(kind: Kind, error: &dyn std::error::Error) -> CliError {
+        let mut causes = Vec::new();
+        let mut source = error.source();
+        while let Some(cause) = source {
+            let text = cause.to_string();
+            if !causes.contains(&text) {
+                causes.push(text);
+            }
+            source = cause.source();
+        }
+        CliError {
+            kind,
+            message: error.to_string(),
+            causes,
+            hints: Vec::new(),
+        }
+    }
+
+    /// Returns the process exit code for this error.
+    pub fn exit_code(&self) -> u8 {
+        match self.kind {
+            Kind::Failure => EXIT_FAILURE,
+            Kind::Usage => EXIT_USAGE,
+            Kind::BrokenPipe => EXIT_OK,
+        }
+    }
+
+    /// Prints the error to stderr: `error:`, then `caused by:`, then `hint:`.
+    pub fn print(&self) {
+        if self.kind == Kind::BrokenPipe {
+            return;
+        }
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(err, "error: {}", self.message);
+        for cause in &self.causes {
+            let _ = writeln!(err, "caused by: {cause}");
+        }
+        for hint in &self.hints {
+            let _ = writeln!(err, "hint: {hint}");
+        }
+    }
+}
+
+impl From<std::io::Error> for CliError {
+    fn from(e: std::io::Error) -> CliError {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return CliError {
+                kind: Kind::BrokenPipe,
+                ..CliError::failure("broken pipe")
+            };
+        }
+        CliError::from_source(Kind::Failure, &e)
+    }
+}
+
+impl From<LedgerError> for CliError {
+    fn from(e: LedgerError) -> CliError {
+        let hint = match &e {
+            LedgerError::NotFound { .. } => Some(
+                "run `cv init` to create a ledger there, or point --ledger (or CV_LEDGER) at an existing one".to_string(),
+            ),
+            LedgerError::NotAFolder { .. } => Some("point --ledger (or CV_LEDGER) at a folder".to_string()),
+            LedgerError::AlreadyExists { .. } => Some("use that ledger as it is, or choose another folder".to_string()),
+            LedgerError::Config { .. } => Some("fix cv.toml by hand; see docs/format.md for its keys".to_string()),
+            LedgerError::Contended => Some("try again; another program keeps committing to the ledger".to_string()),
+            _ => None,
+        };
+        let mut error = CliError::from_source(Kind::Failure, &e);
+        error.hints.extend(hint);
+        error
+    }
+}
+
+impl From<GitError> for CliError {
+    fn from(e: GitError) -> CliError {
+        let hint = match &e {
+            GitError::NotARepo { .. } => {
+                "pass --repo PATH to a work repository, or run cv from inside one"
+            }
+            GitError::UnknownRevision { .. } => {
+                "give a commit SHA, a branch or HEAD that exists in that repository"
+            }
+        };
+        CliError::from_source(Kind::Usage, &e).hint(hint)
+    }
+}
+
+impl From<DateError> for CliError {
+    fn from(e: DateError) -> CliError {
+        CliError::from_source(Kind::Usage, &e)
+            .hint(format!("dates are written {}", crate::dates::FORMS))
+    }
+}
+
+impl From<MetricError> for CliError {
+    fn from(e: MetricError) -> CliError {
+        CliError::from_source(Kind::Usage, &e)
+            .hint("write a metric as --metric 'p95 latency: 2.1 -> 0.8 s'")
+    }
+}
+
+impl From<LinkError> for CliError {
+    fn from(e: LinkError) -> CliError {
+        let hint = match e {
+            LinkError::NotPr(_) => {
+                "give the request's web address, e.g. https://github.com/acme/shop/pull/4312 or https://gitlab.com/g/r/-/merge_requests/7"
+            }
+            LinkError::NotUrl(_) => "give a full address starting with https://",
+        };
+        CliError::from_source(Kind::Usage, &e).hint(hint)
+    }
+}
+
+impl From<DiffError> for CliError {
+    fn from(e: DiffError) -> CliError {
+        CliError::from_source(Kind::Usage, &e)
+            .hint("put the lower level first, e.g. `cv diff mid senior`")
+    }
+}
+
+impl From<crate::level::UnknownLevel> for CliError {
+    fn from(e: crate::level::UnknownLevel) -> CliError {
+        CliError::from_source(Kind::Usage, &e)
+            .hint("levels are early, mid, senior, staff, principal (or 1-5, L1-L5, early-career, mid-level)")
+    }
+}
+
+impl From<crate::framework::FrameworkError> for CliError {
+    fn from(e: crate::framework::FrameworkError) -> CliError {
+        CliError::from_source(Kind::Failure, &e)
+            .hint("fix the framework file named in cv.toml [framework] path")
+    }
+}
+
+/// Maps an id resolution error, naming what kind of id was looked up.
+pub fn resolve_error(what: &str, e: ResolveError) -> CliError {
+    match e {
+        ResolveError::Ambiguous { given, candidates } => {
+            CliError::usage(format!("{what} '{given}' is ambiguous"))
+                .hint(format!("it matches: {}", candidates.join(", ")))
+        }
+        ResolveError::Unknown { given, closest } => {
+            let error = CliError::usage(format!("unknown {what} '{given}'"));
+            if closest.is_empty() {
+                error
+            } else {
+                error.hint(format!("did you mean {}?", closest.join(" or ")))
+            }
+        }
+    }
+}

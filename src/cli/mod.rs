@@ -1,0 +1,154 @@
+//! The command-line layer: parses arguments, resolves them into checked
+//! values, calls the core, renders the results and maps errors to exit codes.
+
+pub mod cmd;
+pub mod context;
+pub mod error;
+pub mod table;
+pub mod ui;
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use self::context::Ctx;
+use self::error::{CliError, EXIT_FAILURE};
+use self::ui::ColorChoice;
+
+/// Git-native evidence ledger for the Customer Value career framework.
+///
+/// Record what you shipped, who it helped and the commits that prove it, then
+/// see how your evidence covers the level-up signals of your next level.
+#[derive(Debug, Parser)]
+#[command(name = "cv", version, propagate_version = true, max_term_width = 100)]
+#[command(after_long_help = "\
+Examples:
+  cv report --demo                       readiness report on the built-in sample ledger
+  cv init --name 'Ada Example' --email ada@example.com --level mid
+  cv log --title 'Cut checkout latency' --outcome 'p95 0.8 s' --commit HEAD --signal defines-success-metrics
+  cv report --to senior
+  cv diff mid senior
+
+The ledger lives in --ledger, else $CV_LEDGER, else $XDG_DATA_HOME/cv (~/.local/share/cv).")]
+pub struct Cli {
+    /// Options every command accepts.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options accepted before or after any command.
+#[derive(Debug, Clone, clap::Args)]
+pub struct GlobalArgs {
+    /// Use the ledger in this folder [env: CV_LEDGER] [default: $XDG_DATA_HOME/cv]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub ledger: Option<PathBuf>,
+    /// Print data as JSON, for scripts
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Never prompt; fail instead when something is missing (implied when stdin is not a terminal)
+    #[arg(long, global = true)]
+    pub no_input: bool,
+    /// When to colour output (NO_COLOR is respected under auto)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+/// Every `cv` command.
+#[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per run; boxing buys nothing
+pub enum Command {
+    /// Create a ledger (a private git repository) and its cv.toml
+    Init(cmd::init::Args),
+    /// Record a piece of evidence: what shipped, who it helped, the outcome, the proof
+    Log(cmd::log::Args),
+    /// List entries, newest first
+    List(cmd::list::Args),
+    /// Show one entry
+    Show(cmd::show::Args),
+    /// Show the framework's levels, or one level's whole card
+    Levels(cmd::levels::Args),
+    /// Show what changes from one level to another
+    Diff(cmd::diff::Args),
+    /// Report promotion readiness: what is proven, thin and missing
+    Report(cmd::report::Args),
+    /// Print shell completions
+    Completions(cmd::completions::Args),
+    /// Print the man page (roff)
+    Man(cmd::man::Args),
+}
+
+/// Runs `cv` with these arguments and returns the process exit code.
+pub fn run<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    install_panic_hook();
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help and version to stdout (exit 0) and usage
+            // errors to stderr (exit 2), already prefixed with `error:`.
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() {
+                error::EXIT_USAGE
+            } else {
+                error::EXIT_OK
+            });
+        }
+    };
+    match std::panic::catch_unwind(|| dispatch(cli)) {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(e)) => {
+            e.print();
+            ExitCode::from(e.exit_code())
+        }
+        Err(_) => ExitCode::from(EXIT_FAILURE),
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<(), CliError> {
+    let mut ctx = Ctx::new(cli.global)?;
+    match cli.command {
+        Command::Init(args) => cmd::init::run(&mut ctx, &args),
+        Command::Log(args) => cmd::log::run(&mut ctx, &args),
+        Command::List(args) => cmd::list::run(&mut ctx, &args),
+        Command::Show(args) => cmd::show::run(&mut ctx, &args),
+        Command::Levels(args) => cmd::levels::run(&mut ctx, &args),
+        Command::Diff(args) => cmd::diff::run(&mut ctx, &args),
+        Command::Report(args) => cmd::report::run(&mut ctx, &args),
+        Command::Completions(args) => cmd::completions::run(&mut ctx, &args),
+        Command::Man(args) => cmd::man::run(&mut ctx, &args),
+    }
+}
+
+/// Replaces Rust's panic message and backtrace with one `error:` line.
+#[allow(clippy::print_stderr)]
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let location = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!("error: internal error in cv{location}; nothing further was written");
+        eprintln!(
+            "hint: please report this with the command you ran; `cv check` verifies the ledger"
+        );
+    }));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

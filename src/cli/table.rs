@@ -1,0 +1,29 @@
+//! comfy-table builders that follow the terminal's width and colour choice.
+
+use comfy_table::{ContentArrangement, Table, presets};
+
+use super::ui::Ui;
+
+/// Returns an empty table styled for this terminal.
+pub fn new(ui: &Ui, header: &[&str]) -> Table {
+    let mut table = Table::new();
+    table.load_style(presets::UTF8_FULL_CONDENSED);
+    table.set_content_arrangement(ContentArrangement::Dynamic);
+    if ui.stdout_is_terminal() {
+        if !ui.color() {
+            table.force_no_tty();
+        }
+    } else {
+        // Not a terminal: fit COLUMNS if given (tests, `watch`), else 100.
+        let width = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(100);
+        table.set_width(width);
+        if ui.color() {
+            table.enforce_styling();
+        }
+    }
+    table.set_header(header.iter().copied());
+    table
+}

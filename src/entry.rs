@@ -1,0 +1,482 @@
+//! One piece of evidence: the typed view of an entry file, its id and slug
+//! rules, and the TOML written for a new entry.
+//!
+//! Parsing is forgiving (unknown keys are allowed and kept in the file);
+//! errors carry `line:col`. Nothing here touches the disk or the terminal.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::links::Link;
+
+/// Longest slug, in bytes, before the date prefix.
+pub const MAX_SLUG: usize = 60;
+
+/// A measured outcome, before and after.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Metric {
+    /// What was measured ("p95 checkout latency").
+    pub name: String,
+    /// The value before the change, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<f64>,
+    /// The value after the change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<f64>,
+    /// The unit ("s", "%", "tickets/week").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+}
+
+/// An entry as `cv` reads it. Keys it does not know stay in the file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    /// The file stem: date and slug.
+    pub id: String,
+    /// What was shipped.
+    pub title: String,
+    /// When the value reached the customer.
+    #[serde(deserialize_with = "de_date")]
+    pub date: NaiveDate,
+    /// Framework item ids this entry claims.
+    #[serde(default)]
+    pub signals: Vec<String>,
+    /// Free-form tags.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Who it helped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<String>,
+    /// The problem it solved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+    /// The measured outcome, in words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
+    /// Anything else.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    /// When to measure the outcome again.
+    #[serde(
+        default,
+        deserialize_with = "de_opt_date",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub remeasure: Option<NaiveDate>,
+    /// Kept out of exports unless asked.
+    #[serde(default)]
+    pub private: bool,
+    /// Measured outcomes.
+    #[serde(default)]
+    pub metrics: Vec<Metric>,
+    /// Proof: commits, pull requests, URLs.
+    #[serde(default)]
+    pub links: Vec<Link>,
+}
+
+/// Why an entry file could not be read as an entry.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{line}:{column}: {message}")]
+pub struct ParseError {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl Entry {
+    /// Parses an entry file's text.
+    pub fn parse(text: &str) -> Result<Entry, ParseError> {
+        // A UTF-8 BOM is legal in a file written by some editors, not in TOML.
+        let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let entry: Entry = toml::from_str(body).map_err(|e| {
+            let (line, column) = line_col(body, e.span().map_or(0, |s| s.start));
+            ParseError {
+                line,
+                column,
+                message: e.message().trim().to_string(),
+            }
+        })?;
+        for (field, value) in [("id", &entry.id), ("title", &entry.title)] {
+            if value.trim().is_empty() {
+                let at = body.find(&format!("{field} =")).unwrap_or(0);
+                let (line, column) = line_col(body, at);
+                return Err(ParseError {
+                    line,
+                    column,
+                    message: format!("`{field}` is empty"),
+                });
+            }
+        }
+        Ok(entry)
+    }
+
+    /// True when the entry carries proof: at least one link or one metric.
+    pub fn has_proof(&self) -> bool {
+        !self.links.is_empty() || !self.metrics.is_empty()
+    }
+
+    /// Returns the path of this entry inside the ledger (`entries/2026/<id>.toml`).
+    pub fn rel_path(&self) -> String {
+        rel_path(self.date, &self.id)
+    }
+
+    /// Renders a new entry file. Keys come in the order of the format reference.
+    pub fn to_toml(&self) -> String {
+        use toml_edit::{Array, ArrayOfTables, DocumentMut, Item, Table, value};
+        let mut doc = DocumentMut::new();
+        doc["id"] = value(&self.id);
+        doc["title"] = value(&self.title);
+        doc["date"] = value(toml_date(self.date));
+        let strings = |list: &[String]| Array::from_iter(list.iter().map(String::as_str));
+        if !self.signals.is_empty() {
+            doc["signals"] = value(strings(&self.signals));
+        }
+        if !self.tags.is_empty() {
+            doc["tags"] = value(strings(&self.tags));
+        }
+        for (key, text) in [
+            ("customer", &self.customer),
+            ("problem", &self.problem),
+            ("outcome", &self.outcome),
+            ("notes", &self.notes),
+        ] {
+            if let Some(text) = text {
+                doc[key] = value(text.as_str());
+            }
+        }
+        if let Some(day) = self.remeasure {
+            doc["remeasure"] = value(toml_date(day));
+        }
+        if self.private {
+            doc["private"] = value(true);
+        }
+        if !self.metrics.is_empty() {
+            let mut tables = ArrayOfTables::new();
+            for m in &self.metrics {
+                let mut t = Table::new();
+                t["name"] = value(&m.name);
+                if let Some(v) = m.before {
+                    t["before"] = value(v);
+                }
+                if let Some(v) = m.after {
+                    t["after"] = value(v);
+                }
+                if let Some(u) = &m.unit {
+                    t["unit"] = value(u.as_str());
+                }
+                tables.push(t);
+            }
+            doc["metrics"] = Item::ArrayOfTables(tables);
+        }
+        if !self.links.is_empty() {
+            let mut tables = ArrayOfTables::new();
+            for link in &self.links {
+                tables.push(link_table(link));
+            }
+            doc["links"] = Item::ArrayOfTables(tables);
+        }
+        doc.to_string()
+    }
+}
+
+/// Renders one link as a TOML table, in the order of the format reference.
+pub fn link_table(link: &Link) -> toml_edit::Table {
+    use toml_edit::value;
+    let mut t = toml_edit::Table::new();
+    t["kind"] = value(link.kind());
+    let summary = match link {
+        Link::Commit { repo, sha, summary } => {
+            t["repo"] = value(repo.as_str());
+            t["sha"] = value(sha.as_str());
+            summary
+        }
+        Link::Pr { url, summary } | Link::Url { url, summary } => {
+            t["url"] = value(url.as_str());
+            summary
+        }
+    };
+    if let Some(s) = summary {
+        t["summary"] = value(s.as_str());
+    }
+    t
+}
+
+fn toml_date(day: NaiveDate) -> toml_edit::Datetime {
+    use chrono::Datelike;
+    toml_edit::Datetime {
+        date: Some(toml_edit::Date {
+            // chrono's year range is far inside u16 for any date cv accepts;
+            // entries are refused before year 0 or after 9999 by `parse_iso`.
+            year: u16::try_from(day.year()).unwrap_or(0),
+            month: day.month() as u8,
+            day: day.day() as u8,
+        }),
+        time: None,
+        offset: None,
+    }
+}
+
+/// Returns the path of an entry file inside the ledger.
+pub fn rel_path(date: NaiveDate, id: &str) -> String {
+    format!("entries/{}/{id}.toml", date.format("%Y"))
+}
+
+/// Makes the slug of a title: ASCII, lowercase, runs of other characters one
+/// `-`, at most [`MAX_SLUG`] bytes cut at a word boundary, `entry` if empty.
+///
+/// The result only ever holds `a-z`, `0-9` and `-`, so an id made from it can
+/// never name a path outside `entries/`.
+pub fn slugify(title: &str) -> String {
+    let ascii = deunicode::deunicode(title).to_ascii_lowercase();
+    let mut slug = String::with_capacity(ascii.len());
+    for c in ascii.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let mut slug = slug.trim_end_matches('-').to_string();
+    if slug.len() > MAX_SLUG {
+        let cut = &slug[..=MAX_SLUG];
+        // Cut at the last word boundary; a single overlong word is cut hard.
+        let end = match cut.rfind('-') {
+            Some(i) if i > 0 => i,
+            _ => MAX_SLUG,
+        };
+        slug.truncate(end);
+    }
+    if slug.is_empty() {
+        "entry".to_string()
+    } else {
+        slug
+    }
+}
+
+/// Returns the id for an entry: `<date>-<slug>`, with `-2`, `-3`… appended
+/// until `taken` says the id is free.
+pub fn unique_id(date: NaiveDate, title: &str, mut taken: impl FnMut(&str) -> bool) -> String {
+    let base = format!("{}-{}", date.format("%Y-%m-%d"), slugify(title));
+    if !taken(&base) {
+        return base;
+    }
+    (2..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|id| !taken(id))
+        .unwrap_or(base)
+}
+
+/// True for a string that is safe as an entry id and file stem.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 100
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// Why a metric argument was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{given}' is not a metric: {why}")]
+pub struct MetricError {
+    /// What the user typed.
+    pub given: String,
+    /// What is wrong with it.
+    pub why: &'static str,
+}
+
+/// Parses `NAME: BEFORE -> AFTER UNIT` (or `NAME: VALUE UNIT`).
+///
+/// The unit may be glued to the number (`2.1s -> 0.8s`); the one after the
+/// arrow wins, as the outcome is what the user is recording.
+pub fn parse_metric(input: &str) -> Result<Metric, MetricError> {
+    let err = |why| MetricError {
+        given: input.to_string(),
+        why,
+    };
+    let (name, values) = input
+        .rsplit_once(':')
+        .ok_or_else(|| err("expected NAME: BEFORE -> AFTER UNIT"))?;
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(err("the name before ':' is empty"));
+    }
+    let (before, after) = match values.split_once("->") {
+        Some((b, a)) => (Some(b), a),
+        None => (None, values),
+    };
+    let (after, after_unit) =
+        number_and_unit(after).ok_or_else(|| err("the value after '->' is not a number"))?;
+    let (before, before_unit) = match before {
+        Some(b) => {
+            let (v, u) =
+                number_and_unit(b).ok_or_else(|| err("the value before '->' is not a number"))?;
+            (Some(v), u)
+        }
+        None => (None, None),
+    };
+    Ok(Metric {
+        name: name.to_string(),
+        before,
+        after: Some(after),
+        unit: after_unit.or(before_unit),
+    })
+}
+
+fn number_and_unit(s: &str) -> Option<(f64, Option<String>)> {
+    let s = s.trim();
+    let end = s
+        .char_indices()
+        .find(|&(i, c)| {
+            !(c.is_ascii_digit() || c == '.' || c == ',' || (i == 0 && (c == '-' || c == '+')))
+        })
+        .map_or(s.len(), |(i, _)| i);
+    let number: f64 = s[..end].replace(',', "").parse().ok()?;
+    if !number.is_finite() {
+        return None;
+    }
+    let unit = s[end..].trim();
+    Some((number, (!unit.is_empty()).then(|| unit.to_string())))
+}
+
+/// Converts a byte offset in `text` to a 1-based line and column (in characters).
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, text[line_start..offset].chars().count() + 1)
+}
+
+fn de_date<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Toml(toml::value::Datetime),
+        Text(String),
+    }
+    let text = match Raw::deserialize(d)? {
+        Raw::Toml(dt) => {
+            if dt.time.is_some() || dt.offset.is_some() {
+                return Err(serde::de::Error::custom(
+                    "expected a date like 2026-11-22, without a time",
+                ));
+            }
+            dt.to_string()
+        }
+        Raw::Text(s) => s,
+    };
+    NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+        .map_err(|_| serde::de::Error::custom(format!("'{text}' is not a date like 2026-11-22")))
+}
+
+fn de_opt_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+    de_date(d).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test date")
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(
+            slugify("Cut checkout latency for EU shoppers"),
+            "cut-checkout-latency-for-eu-shoppers"
+        );
+        assert_eq!(
+            slugify("Crème brûlée: 50% faster!"),
+            "creme-brulee-50-faster"
+        );
+        assert_eq!(slugify("../../etc/passwd"), "etc-passwd");
+        assert_eq!(slugify("???"), "entry");
+        assert_eq!(slugify(""), "entry");
+        let long = slugify(&"word ".repeat(30));
+        assert!(
+            long.len() <= MAX_SLUG && !long.ends_with('-') && long.ends_with("word"),
+            "{long}"
+        );
+        assert_eq!(slugify(&"x".repeat(80)).len(), MAX_SLUG);
+    }
+
+    #[test]
+    fn ids_get_a_suffix_on_collision() {
+        let taken = ["2026-11-22-ship-it", "2026-11-22-ship-it-2"];
+        let id = unique_id(day("2026-11-22"), "Ship it", |c| taken.contains(&c));
+        assert_eq!(id, "2026-11-22-ship-it-3");
+        assert!(is_valid_id(&id));
+        assert!(!is_valid_id("../x"));
+    }
+
+    #[test]
+    fn metrics() {
+        let m = parse_metric("p95 checkout latency: 2.1 -> 0.8 s").expect("parses");
+        assert_eq!(
+            (m.name.as_str(), m.before, m.after, m.unit.as_deref()),
+            ("p95 checkout latency", Some(2.1), Some(0.8), Some("s"))
+        );
+        let m = parse_metric("API: errors: 1,200 -> 30/day").expect("parses");
+        assert_eq!(
+            (m.name.as_str(), m.before, m.after, m.unit.as_deref()),
+            ("API: errors", Some(1200.0), Some(30.0), Some("/day"))
+        );
+        let m = parse_metric("NPS: 41").expect("parses");
+        assert_eq!((m.before, m.after, m.unit), (None, Some(41.0), None));
+        for bad in [
+            "no colon",
+            ": 1 -> 2",
+            "x: fast -> slow",
+            "x: 1 -> ",
+            "x: inf",
+        ] {
+            assert!(parse_metric(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn written_entries_parse_back() {
+        let entry = Entry {
+            id: "2026-11-22-ship-it".into(),
+            title: "Ship \"it\"".into(),
+            date: day("2026-11-22"),
+            signals: vec!["mid.signal.defines-success-criteria".into()],
+            tags: vec![],
+            customer: Some("EU shoppers".into()),
+            problem: None,
+            outcome: Some("p95 0.8 s".into()),
+            notes: None,
+            remeasure: Some(day("2026-12-20")),
+            private: false,
+            metrics: vec![parse_metric("p95: 2.1 -> 0.8 s").expect("metric")],
+            links: vec![Link::Pr {
+                url: "https://github.com/a/b/pull/1".into(),
+                summary: None,
+            }],
+        };
+        let text = entry.to_toml();
+        assert!(text.contains("date = 2026-11-22\n"), "{text}");
+        assert!(text.contains("[[links]]\nkind = \"pr\""), "{text}");
+        assert_eq!(Entry::parse(&text).expect("parses back"), entry);
+    }
+
+    #[test]
+    fn parse_errors_have_a_location() {
+        let err = Entry::parse("id = \"a\"\ntitle = \"t\"\ndate = 2026-13-01\n").unwrap_err();
+        assert_eq!(err.line, 3, "{err}");
+        let err = Entry::parse("id = \"a\"\ntitle = \"\"\ndate = 2026-11-01\n").unwrap_err();
+        assert_eq!((err.line, err.column), (2, 1), "{err}");
+        let err = Entry::parse("id = \"a\"\ndate = 2026-11-01\n").unwrap_err();
+        assert!(err.message.contains("title"), "{err}");
+        assert!(Entry::parse("\u{feff}id = \"a\"\ntitle = \"t\"\ndate = 2026-11-01\r\n").is_ok());
+    }
+}

@@ -1,0 +1,108 @@
+//! Read-only access to the user's work repositories, through libgit2 only.
+//!
+//! `cv` never runs a work repository's hooks or the `git` binary inside it,
+//! and never writes to it. The ledger's own repository is handled in
+//! `ledger::write`.
+
+use std::path::{Path, PathBuf};
+
+use git2::Repository;
+
+use crate::links::{normalize_remote, pr_number_from_message};
+
+/// Why a work repository or revision could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum GitError {
+    /// The path is not inside a git repository.
+    #[error("{} is not inside a git repository", path.display())]
+    NotARepo {
+        /// The path given.
+        path: PathBuf,
+        /// What libgit2 said.
+        #[source]
+        source: git2::Error,
+    },
+    /// The revision does not name a commit there.
+    #[error("revision '{rev}' does not name a commit in {}", repo.display())]
+    UnknownRevision {
+        /// What was typed.
+        rev: String,
+        /// The repository.
+        repo: PathBuf,
+        /// What libgit2 said.
+        #[source]
+        source: git2::Error,
+    },
+}
+
+/// A commit resolved in a work repository, ready to become a link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedCommit {
+    /// The repository's remote URL in https form, or its path when it has no remote.
+    pub repo: String,
+    /// The repository's work tree (or git dir when bare), canonical.
+    pub path: PathBuf,
+    /// Full 40-hex SHA.
+    pub sha: String,
+    /// Summary line of the message.
+    pub summary: String,
+    /// Pull/merge request number found in the message, if any.
+    pub pr: Option<u64>,
+}
+
+/// Opens the repository containing `path`, searching upward as git does, but
+/// ignoring `GIT_DIR` and friends in the environment.
+pub fn open_work_repo(path: &Path) -> Result<Repository, GitError> {
+    Repository::open_ext(
+        path,
+        git2::RepositoryOpenFlags::empty(),
+        std::iter::empty::<&std::ffi::OsStr>(),
+    )
+    .map_err(|source| GitError::NotARepo {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Resolves `rev` (`HEAD`, a short SHA, a branch) in the repository at `path`.
+pub fn resolve_commit(path: &Path, rev: &str) -> Result<ResolvedCommit, GitError> {
+    let repo = open_work_repo(path)?;
+    let root = repo_root(&repo);
+    let unknown = |source| GitError::UnknownRevision {
+        rev: rev.to_string(),
+        repo: root.clone(),
+        source,
+    };
+    let commit = repo
+        .revparse_single(rev)
+        .and_then(|obj| obj.peel_to_commit())
+        .map_err(unknown)?;
+    let message = String::from_utf8_lossy(commit.message_bytes()).into_owned();
+    Ok(ResolvedCommit {
+        repo: remote_url(&repo).unwrap_or_else(|| root.display().to_string()),
+        sha: commit.id().to_string(),
+        summary: message.lines().next().unwrap_or("").trim().to_string(),
+        pr: pr_number_from_message(&message),
+        path: root,
+    })
+}
+
+/// Returns the repository's `origin` URL (else its first remote's) in https form.
+pub fn remote_url(repo: &Repository) -> Option<String> {
+    let remotes = repo.remotes().ok()?;
+    let names: Vec<&str> = remotes.iter().filter_map(|n| n.ok().flatten()).collect();
+    let name = if names.contains(&"origin") {
+        "origin"
+    } else {
+        names.first()?
+    };
+    let remote = repo.find_remote(name).ok()?;
+    remote.url().ok().map(normalize_remote)
+}
+
+fn repo_root(repo: &Repository) -> PathBuf {
+    let dir = repo.workdir().unwrap_or_else(|| repo.path());
+    let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    // Trailing separators from libgit2 would make two spellings of one path.
+    PathBuf::from(dir.to_string_lossy().trim_end_matches('/'))
+}

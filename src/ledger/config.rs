@@ -1,0 +1,115 @@
+//! `cv.toml`: the profile, the work repositories and the framework choice.
+//!
+//! Strict on purpose (unknown keys are errors): a typo in a setting should be
+//! caught, not silently ignored. Entries, by contrast, are forgiving.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::level::LevelId;
+
+/// The whole `cv.toml`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Who the ledger belongs to, and where they stand.
+    pub profile: Profile,
+    /// Work repositories on this machine: remote URL to local path.
+    #[serde(default)]
+    pub repos: BTreeMap<String, String>,
+    /// Which framework to measure against.
+    #[serde(default)]
+    pub framework: FrameworkChoice,
+}
+
+/// The `[profile]` table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// Display name.
+    #[serde(default)]
+    pub name: String,
+    /// Emails whose commits are the user's.
+    #[serde(default)]
+    pub emails: Vec<String>,
+    /// Current level.
+    pub level: LevelId,
+    /// Level aimed for; default the next one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<LevelId>,
+}
+
+/// The `[framework]` table.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrameworkChoice {
+    /// A framework file, relative to the ledger; default the built-in one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+}
+
+impl Profile {
+    /// Returns the level the user aims for: `target`, else the next level.
+    pub fn target_level(&self) -> Option<LevelId> {
+        self.target.or_else(|| self.level.next())
+    }
+}
+
+/// Renders a commented starter `cv.toml` for a new ledger.
+pub fn starter(profile: &Profile) -> String {
+    let quote = |s: &str| toml_edit::Value::from(s).to_string().trim().to_string();
+    let emails: Vec<String> = profile.emails.iter().map(|e| quote(e)).collect();
+    let target = match profile.target {
+        Some(t) => format!("target = \"{t}\"                 # the level you aim for"),
+        None => "# target = \"senior\"             # optional; default: the next level".to_string(),
+    };
+    format!(
+        r#"# Settings of this cv ledger. Edit freely: `cv` re-reads it on every run and
+# reports a mistake with its line and column. Reference: docs/format.md
+
+[profile]
+name = {name}
+emails = [{emails}]   # whose commits `cv harvest` looks for
+level = "{level}"                   # current level: early, mid, senior, staff or principal
+{target}
+
+[repos]
+# Work repositories on this machine, as remote URL = local path.
+# `cv log --commit` adds them; `cv harvest` and `cv verify` use them.
+# "https://github.com/acme/shop" = "~/src/shop"
+
+[framework]
+# path = "my-ladder.toml"   # a custom framework file; default: the built-in Customer Value framework
+"#,
+        name = quote(&profile.name),
+        emails = emails.join(", "),
+        level = profile.level,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_starter_parses_back() {
+        let profile = Profile {
+            name: "Ada \"the\" Example".into(),
+            emails: vec!["ada@example.com".into(), "ada@work.example".into()],
+            level: LevelId::Mid,
+            target: None,
+        };
+        let text = starter(&profile);
+        let config: Config = toml::from_str(&text).expect("starter parses");
+        assert_eq!(config.profile, profile);
+        assert_eq!(config.profile.target_level(), Some(LevelId::Senior));
+        assert!(text.contains("# \"https://github.com/acme/shop\""));
+    }
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        let err = toml::from_str::<Config>("[profile]\nlevel = \"mid\"\nlevl = 1\n").unwrap_err();
+        assert!(err.to_string().contains("levl"), "{err}");
+    }
+}

@@ -1,0 +1,267 @@
+//! The ledger: a personal git repository of TOML entries plus `cv.toml`.
+//!
+//! Finds, opens and creates ledgers. Reading lives in `store`, every change
+//! goes through `write`. Nothing here prints.
+
+pub mod config;
+pub mod store;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+
+use crate::entry::Entry;
+use crate::framework::{Framework, FrameworkError};
+
+pub use config::{Config, Profile};
+pub use store::{Broken, Entries, StoredEntry};
+pub use write::{Change, Writer};
+
+/// The settings file at the ledger's root.
+pub const CONFIG_FILE: &str = "cv.toml";
+/// The folder that holds entry files, one sub-folder per year.
+pub const ENTRIES_DIR: &str = "entries";
+
+/// Why a ledger operation failed. Every variant names the path or revision.
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    /// No ledger at the path.
+    #[error("no ledger at {}", path.display())]
+    NotFound {
+        /// Where one was looked for.
+        path: PathBuf,
+    },
+    /// The path exists but is not a folder.
+    #[error("{} is not a folder", path.display())]
+    NotAFolder {
+        /// The path.
+        path: PathBuf,
+    },
+    /// `cv init` on a folder that already holds a ledger.
+    #[error("{} already holds a cv ledger", path.display())]
+    AlreadyExists {
+        /// The ledger's folder.
+        path: PathBuf,
+    },
+    /// `cv.toml` does not parse or breaks the schema.
+    #[error("{}:{line}:{column}: {message}", path.display())]
+    Config {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// A file or folder could not be read or written.
+    #[error("cannot {action} {}", path.display())]
+    Io {
+        /// What was being done ("read", "write", "rename"…).
+        action: &'static str,
+        /// The path.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A git operation on the ledger failed.
+    #[error("git: cannot {action} in the ledger at {}", path.display())]
+    Git {
+        /// What was being done.
+        action: String,
+        /// The ledger.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: git2::Error,
+    },
+    /// The ledger's framework could not be loaded.
+    #[error(transparent)]
+    Framework(#[from] FrameworkError),
+    /// A write lost the compare-and-swap race too many times.
+    #[error("the ledger's branch kept moving while committing; nothing was written")]
+    Contended,
+}
+
+impl LedgerError {
+    pub(crate) fn io(
+        action: &'static str,
+        path: impl Into<PathBuf>,
+    ) -> impl FnOnce(std::io::Error) -> LedgerError {
+        let path = path.into();
+        move |source| LedgerError::Io {
+            action,
+            path,
+            source,
+        }
+    }
+}
+
+/// Returns the default ledger folder: `$XDG_DATA_HOME/cv`, else `~/.local/share/cv`.
+pub fn default_location() -> Option<PathBuf> {
+    use etcetera::BaseStrategy;
+    // The XDG layout on every platform, as SPEC §3 says, rather than each
+    // platform's native folder (macOS's Application Support).
+    etcetera::base_strategy::Xdg::new()
+        .ok()
+        .map(|xdg| xdg.data_dir().join("cv"))
+}
+
+/// An opened ledger: its folder and its parsed settings.
+#[derive(Debug)]
+pub struct Ledger {
+    root: PathBuf,
+    config: Config,
+}
+
+impl Ledger {
+    /// Opens the ledger at `root`, reading `cv.toml`.
+    ///
+    /// Finishes or rolls back a write that a killed `cv` left half done, so
+    /// every command sees a consistent ledger.
+    pub fn open(root: &Path) -> Result<Ledger, LedgerError> {
+        if !root.exists() {
+            return Err(LedgerError::NotFound {
+                path: root.to_path_buf(),
+            });
+        }
+        if !root.is_dir() {
+            return Err(LedgerError::NotAFolder {
+                path: root.to_path_buf(),
+            });
+        }
+        let config_path = root.join(CONFIG_FILE);
+        if !config_path.is_file() || !root.join(".git").exists() {
+            return Err(LedgerError::NotFound {
+                path: root.to_path_buf(),
+            });
+        }
+        let config = read_config(&config_path)?;
+        let ledger = Ledger {
+            root: root.to_path_buf(),
+            config,
+        };
+        write::recover_if_needed(&ledger)?;
+        Ok(ledger)
+    }
+
+    /// Creates a ledger at `root` (or adopts the git repository there).
+    ///
+    /// The folder is made private (0700), `cv.toml` is written from the
+    /// commented starter, and the first commit is `init: <name>`.
+    pub fn init(root: &Path, profile: &Profile) -> Result<Ledger, LedgerError> {
+        if root.exists() && !root.is_dir() {
+            return Err(LedgerError::NotAFolder {
+                path: root.to_path_buf(),
+            });
+        }
+        if root.join(CONFIG_FILE).exists() {
+            return Err(LedgerError::AlreadyExists {
+                path: root.to_path_buf(),
+            });
+        }
+        create_private_dir(root)?;
+        write::init_repo(root)?;
+        let starter = config::starter(profile);
+        let config: Config = toml::from_str(&starter).map_err(|e| LedgerError::Config {
+            path: root.join(CONFIG_FILE),
+            line: 1,
+            column: 1,
+            message: e.message().to_string(),
+        })?;
+        let ledger = Ledger {
+            root: root.to_path_buf(),
+            config,
+        };
+        let mut writer = ledger.begin_write()?;
+        let who = if profile.name.is_empty() {
+            "ledger"
+        } else {
+            &profile.name
+        };
+        writer.commit(
+            &[Change::put(CONFIG_FILE, starter.into_bytes())],
+            &format!("init: {who}"),
+        )?;
+        Ok(ledger)
+    }
+
+    /// Returns the ledger's folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Returns the parsed `cv.toml`.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Loads the framework `cv.toml` names, or the built-in one.
+    pub fn framework(&self) -> Result<Framework, LedgerError> {
+        match &self.config.framework.path {
+            Some(path) => Ok(Framework::load(&self.root.join(path))?),
+            None => Ok(Framework::builtin()?),
+        }
+    }
+
+    /// Reads every entry file of the work tree; broken ones are listed apart.
+    pub fn entries(&self) -> Result<Entries, LedgerError> {
+        store::read_worktree(&self.root)
+    }
+
+    /// Takes the ledger's write lock; see [`Writer`].
+    pub fn begin_write(&self) -> Result<Writer, LedgerError> {
+        Writer::begin(&self.root)
+    }
+
+    /// Records a new entry as one commit, `log: <title>`.
+    ///
+    /// The id is chosen under the write lock, so concurrent writers of the
+    /// same title get `-2`, `-3`… instead of overwriting each other.
+    pub fn add_entry(&self, mut entry: Entry) -> Result<Entry, LedgerError> {
+        let mut writer = self.begin_write()?;
+        let mut failure = None;
+        entry.id = crate::entry::unique_id(entry.date, &entry.title, |candidate| {
+            let path = crate::entry::rel_path(entry.date, candidate);
+            writer.path_taken(&path).unwrap_or_else(|e| {
+                failure = Some(e);
+                true
+            })
+        });
+        if let Some(e) = failure {
+            return Err(e);
+        }
+        let message = format!("log: {}", entry.title);
+        writer.commit(
+            &[Change::put(entry.rel_path(), entry.to_toml().into_bytes())],
+            &message,
+        )?;
+        Ok(entry)
+    }
+}
+
+fn read_config(path: &Path) -> Result<Config, LedgerError> {
+    let text = std::fs::read_to_string(path).map_err(LedgerError::io("read", path))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    toml::from_str(text).map_err(|e| {
+        let (line, column) = crate::entry::line_col(text, e.span().map_or(0, |s| s.start));
+        LedgerError::Config {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message: e.message().trim().to_string(),
+        }
+    })
+}
+
+fn create_private_dir(root: &Path) -> Result<(), LedgerError> {
+    std::fs::create_dir_all(root).map_err(LedgerError::io("create", root))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(root, std::fs::Permissions::from_mode(0o700))
+            .map_err(LedgerError::io("set permissions of", root))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,152 @@
+//! Reading entries. Broken files are returned beside the good ones, never
+//! dropped, so every command can warn about them and go on.
+//!
+//! Reads the work tree, parsing on two threads (the floor in SPEC §7 is a
+//! two-thread parse). Reading blobs from the object store when the work tree
+//! matches HEAD, for the cold-cache target, plugs in behind the same
+//! [`Entries`] result.
+
+use std::path::{Path, PathBuf};
+
+use crate::entry::{Entry, ParseError};
+
+use super::{ENTRIES_DIR, LedgerError};
+
+/// An entry and where it lives.
+#[derive(Debug, Clone)]
+pub struct StoredEntry {
+    /// Path relative to the ledger root, with `/` separators.
+    pub path: String,
+    /// The parsed entry.
+    pub entry: Entry,
+}
+
+/// An entry file that could not be read as an entry.
+#[derive(Debug, Clone)]
+pub struct Broken {
+    /// Path relative to the ledger root, with `/` separators.
+    pub path: String,
+    /// Where and why it is broken.
+    pub error: ParseError,
+}
+
+/// Every entry of a ledger, newest first, and every broken file.
+#[derive(Debug, Clone, Default)]
+pub struct Entries {
+    /// Good entries, by date descending then id.
+    pub entries: Vec<StoredEntry>,
+    /// Broken files, by path.
+    pub broken: Vec<Broken>,
+}
+
+/// Lists the entry files under `entries/<year>/`, sorted by path.
+pub fn entry_files(root: &Path) -> Result<Vec<PathBuf>, LedgerError> {
+    let dir = root.join(ENTRIES_DIR);
+    let mut files = Vec::new();
+    let years = match std::fs::read_dir(&dir) {
+        Ok(years) => years,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(files),
+        Err(e) => return Err(LedgerError::io("read", &dir)(e)),
+    };
+    for year in years {
+        let year = year.map_err(LedgerError::io("read", &dir))?;
+        if !year
+            .file_type()
+            .map_err(LedgerError::io("read", year.path()))?
+            .is_dir()
+        {
+            continue;
+        }
+        let year_dir = year.path();
+        for file in std::fs::read_dir(&year_dir).map_err(LedgerError::io("read", &year_dir))? {
+            let file = file.map_err(LedgerError::io("read", &year_dir))?;
+            let name = file.file_name();
+            let name = name.to_string_lossy();
+            // Hidden files are editors' swap files and cv's own temp files.
+            if name.ends_with(".toml") && !name.starts_with('.') {
+                files.push(file.path());
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Reads and parses every entry file of the work tree.
+pub fn read_worktree(root: &Path) -> Result<Entries, LedgerError> {
+    let files = entry_files(root)?;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(2);
+    let chunk = files.len().div_ceil(threads).max(1);
+    let results: Vec<Result<Entries, LedgerError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || read_files(root, part)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Ok(Entries::default())))
+            .collect()
+    });
+    let mut all = Entries::default();
+    for part in results {
+        let part = part?;
+        all.entries.extend(part.entries);
+        all.broken.extend(part.broken);
+    }
+    sort(&mut all);
+    Ok(all)
+}
+
+fn read_files(root: &Path, files: &[PathBuf]) -> Result<Entries, LedgerError> {
+    let mut out = Entries::default();
+    let mut bytes = Vec::new();
+    for file in files {
+        bytes.clear();
+        use std::io::Read;
+        std::fs::File::open(file)
+            .and_then(|mut f| f.read_to_end(&mut bytes))
+            .map_err(LedgerError::io("read", file))?;
+        let path = relative(root, file);
+        match parse_bytes(&bytes) {
+            Ok(entry) => out.entries.push(StoredEntry { path, entry }),
+            Err(error) => out.broken.push(Broken { path, error }),
+        }
+    }
+    Ok(out)
+}
+
+/// Parses an entry file's bytes; invalid UTF-8 is a parse error at its offset.
+pub fn parse_bytes(bytes: &[u8]) -> Result<Entry, ParseError> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Entry::parse(text),
+        Err(e) => {
+            let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or("");
+            let (line, column) = crate::entry::line_col(valid, valid.len());
+            Err(ParseError {
+                line,
+                column,
+                message: "the file is not valid UTF-8".to_string(),
+            })
+        }
+    }
+}
+
+fn relative(root: &Path, file: &Path) -> String {
+    let rel = file.strip_prefix(root).unwrap_or(file);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn sort(all: &mut Entries) {
+    all.entries.sort_by(|a, b| {
+        b.entry
+            .date
+            .cmp(&a.entry.date)
+            .then_with(|| b.entry.id.cmp(&a.entry.id))
+    });
+    all.broken.sort_by(|a, b| a.path.cmp(&b.path));
+}

@@ -1,0 +1,297 @@
+//! Evidence links: commits, pull/merge requests and plain URLs.
+//!
+//! Parsing and normalising only (PR URLs, remote URLs, PR numbers in commit
+//! messages); resolving a revision in a work repository lives in `git.rs`.
+
+use serde::{Deserialize, Serialize};
+
+/// One piece of proof attached to an entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Link {
+    /// A commit in a work repository.
+    Commit {
+        /// The repository's remote URL (https form), or its path when it has none.
+        repo: String,
+        /// The full 40-hex SHA.
+        sha: String,
+        /// The commit's summary line.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        summary: Option<String>,
+    },
+    /// A pull or merge request.
+    Pr {
+        /// The request's web URL.
+        url: String,
+        /// An optional description.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        summary: Option<String>,
+    },
+    /// Any other URL (a dashboard, a design doc, a support ticket).
+    Url {
+        /// The URL.
+        url: String,
+        /// An optional description.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        summary: Option<String>,
+    },
+}
+
+impl Link {
+    /// Returns the link's kind as written in the file (`commit`, `pr`, `url`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Link::Commit { .. } => "commit",
+            Link::Pr { .. } => "pr",
+            Link::Url { .. } => "url",
+        }
+    }
+
+    /// Returns a web address for the link where one can be made.
+    ///
+    /// A commit on a known forge gets its commit page; a commit in a repository
+    /// with no remote has none.
+    pub fn web_url(&self) -> Option<String> {
+        match self {
+            Link::Commit { repo, sha, .. } if repo.starts_with("https://") => {
+                let sep = if repo.contains("gitlab") {
+                    "/-/commit/"
+                } else {
+                    "/commit/"
+                };
+                Some(format!("{repo}{sep}{sha}"))
+            }
+            Link::Commit { .. } => None,
+            Link::Pr { url, .. } | Link::Url { url, .. } => Some(url.clone()),
+        }
+    }
+
+    /// Returns a short human label: `abc1234`, `PR #4312`, or the URL.
+    pub fn label(&self) -> String {
+        match self {
+            Link::Commit { sha, .. } => sha.chars().take(7).collect(),
+            Link::Pr { url, .. } => match pr_number_from_url(url) {
+                Some(n) => format!("PR #{n}"),
+                None => url.clone(),
+            },
+            Link::Url { url, .. } => url.clone(),
+        }
+    }
+}
+
+/// Why a link argument was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LinkError {
+    /// Not a URL of a pull or merge request on a known forge layout.
+    #[error("'{0}' is not a pull or merge request URL")]
+    NotPr(String),
+    /// Not an http(s) URL.
+    #[error("'{0}' is not an http or https URL")]
+    NotUrl(String),
+}
+
+/// Checks that `url` is a pull/merge request URL and returns it trimmed.
+///
+/// Accepted layouts: GitHub and Gitea/Forgejo (`/pull/N`, `/pulls/N`), GitLab
+/// (`/-/merge_requests/N`, `/merge_requests/N`), Bitbucket (`/pull-requests/N`).
+pub fn parse_pr_url(url: &str) -> Result<String, LinkError> {
+    let trimmed = url.trim().trim_end_matches('/');
+    check_url(trimmed).map_err(|_| LinkError::NotPr(url.to_string()))?;
+    match pr_number_from_url(trimmed) {
+        Some(_) => Ok(trimmed.to_string()),
+        None => Err(LinkError::NotPr(url.to_string())),
+    }
+}
+
+/// Checks that `url` is an http(s) URL with a host, and returns it trimmed.
+pub fn parse_url(url: &str) -> Result<String, LinkError> {
+    let trimmed = url.trim();
+    check_url(trimmed).map_err(|_| LinkError::NotUrl(url.to_string()))?;
+    Ok(trimmed.to_string())
+}
+
+fn check_url(url: &str) -> Result<(), ()> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or(())?;
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty() || url.chars().any(char::is_whitespace) {
+        return Err(());
+    }
+    Ok(())
+}
+
+/// Reads the request number from a PR/MR URL, if its path has a known layout.
+pub fn pr_number_from_url(url: &str) -> Option<u64> {
+    let rest = url.split_once("://")?.1;
+    let segments: Vec<&str> = rest.split(['/', '?', '#']).collect();
+    // host / owner / repo / … / pull / N : at least owner and repo before the marker
+    segments.windows(2).enumerate().find_map(|(i, pair)| {
+        let is_marker = matches!(
+            pair[0],
+            "pull" | "pulls" | "merge_requests" | "pull-requests"
+        );
+        (is_marker && i >= 3)
+            .then(|| pair[1].parse::<u64>().ok())
+            .flatten()
+    })
+}
+
+/// Finds a pull/merge request number in a commit message.
+///
+/// Recognises GitHub's `Merge pull request #N`, the squash-merge suffix
+/// `(#N)` on the summary line, and GitLab's `See merge request group/repo!N`.
+pub fn pr_number_from_message(message: &str) -> Option<u64> {
+    let summary = message.lines().next().unwrap_or("");
+    if let Some(rest) = summary.strip_prefix("Merge pull request #") {
+        return leading_number(rest);
+    }
+    if let Some(start) = summary.rfind("(#") {
+        let inner = &summary[start + 2..];
+        if let Some(n) = leading_number(inner)
+            && inner
+                .trim_start_matches(|c: char| c.is_ascii_digit())
+                .starts_with(')')
+        {
+            return Some(n);
+        }
+    }
+    message.lines().find_map(|line| {
+        let rest = line.trim().strip_prefix("See merge request ")?;
+        leading_number(&rest[rest.rfind('!')? + 1..])
+    })
+}
+
+fn leading_number(s: &str) -> Option<u64> {
+    let digits: String = s.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+/// Normalises a git remote URL to its https web form.
+///
+/// `git@github.com:o/r.git` and `ssh://git@github.com/o/r.git` both become
+/// `https://github.com/o/r`; credentials and a trailing `.git` are dropped.
+/// A URL of another shape (a local path, `file://`) is returned as given.
+pub fn normalize_remote(url: &str) -> String {
+    let url = url.trim();
+    let (host, path) = if let Some(rest) = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .or_else(|| url.strip_prefix("ssh://"))
+        .or_else(|| url.strip_prefix("git://"))
+    {
+        match rest.split_once('/') {
+            Some((host, path)) => (host, path),
+            None => return url.to_string(),
+        }
+    } else if let Some((host, path)) = url.split_once(':') {
+        // scp-like syntax, user@host:path; but not a Windows drive or a path
+        if host.contains('/') || host.len() < 2 {
+            return url.to_string();
+        }
+        (host, path)
+    } else {
+        return url.to_string();
+    };
+    let host = host.rsplit('@').next().unwrap_or(host);
+    // ssh://host:port/… : the port belongs to ssh, not to the web address
+    let host = host.split(':').next().unwrap_or(host);
+    let path = path.trim_matches('/');
+    let path = path.strip_suffix(".git").unwrap_or(path);
+    format!("https://{host}/{path}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remote_urls_normalise_to_https() {
+        for (given, want) in [
+            (
+                "git@github.com:acme/shop.git",
+                "https://github.com/acme/shop",
+            ),
+            (
+                "ssh://git@github.com/acme/shop.git",
+                "https://github.com/acme/shop",
+            ),
+            (
+                "ssh://git@gitlab.example.com:2222/g/sub/r.git",
+                "https://gitlab.example.com/g/sub/r",
+            ),
+            (
+                "https://user:token@github.com/acme/shop.git",
+                "https://github.com/acme/shop",
+            ),
+            (
+                "https://github.com/acme/shop/",
+                "https://github.com/acme/shop",
+            ),
+            ("/srv/git/shop", "/srv/git/shop"),
+        ] {
+            assert_eq!(normalize_remote(given), want, "{given}");
+        }
+    }
+
+    #[test]
+    fn pr_urls_of_every_forge() {
+        for (url, n) in [
+            ("https://github.com/acme/shop/pull/4312", 4312),
+            ("https://gitlab.com/g/sub/r/-/merge_requests/7", 7),
+            ("https://gitlab.example.com/g/r/merge_requests/8/", 8),
+            ("https://bitbucket.org/o/r/pull-requests/9", 9),
+            ("https://codeberg.org/o/r/pulls/10", 10),
+        ] {
+            assert_eq!(
+                parse_pr_url(url).map(|u| pr_number_from_url(&u)),
+                Ok(Some(n)),
+                "{url}"
+            );
+        }
+        for bad in [
+            "https://github.com/acme/shop/issues/1",
+            "https://github.com/pull/1",
+            "github.com/acme/shop/pull/1",
+            "https://github.com/acme/shop/pull/abc",
+            "ftp://x/o/r/pull/1",
+        ] {
+            assert!(parse_pr_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn pr_numbers_in_messages() {
+        assert_eq!(
+            pr_number_from_message("Merge pull request #42 from a/b\n\nx"),
+            Some(42)
+        );
+        assert_eq!(
+            pr_number_from_message("Cache tax rules (#4312)"),
+            Some(4312)
+        );
+        assert_eq!(
+            pr_number_from_message("Fix\n\nSee merge request acme/shop!77"),
+            Some(77)
+        );
+        assert_eq!(pr_number_from_message("Bump to (#v2)"), None);
+        assert_eq!(pr_number_from_message("Plain commit"), None);
+    }
+
+    #[test]
+    fn links_round_trip_through_toml() {
+        let link = Link::Commit {
+            repo: "https://github.com/acme/shop".into(),
+            sha: "9fceb02d0ae598e95dc970b74767f19372d61af8".into(),
+            summary: Some("Cache tax rules".into()),
+        };
+        let text = toml::to_string(&link).expect("serialises");
+        assert!(text.contains("kind = \"commit\""), "{text}");
+        assert_eq!(toml::from_str::<Link>(&text).expect("parses"), link);
+        assert_eq!(
+            link.web_url().as_deref(),
+            Some("https://github.com/acme/shop/commit/9fceb02d0ae598e95dc970b74767f19372d61af8")
+        );
+    }
+}

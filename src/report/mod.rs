@@ -1,0 +1,167 @@
+//! The promotion report: readiness plus what a reader needs around it (level
+//! names, the framework's questions and habits for the gaps, the sentence
+//! explaining the figure). Renderers turn this one model into each format.
+
+pub mod json;
+
+use serde::Serialize;
+
+use crate::entry::Entry;
+use crate::framework::{Framework, ItemKind};
+use crate::level::LevelId;
+use crate::readiness::{self, Basis, Readiness, Window};
+
+/// A framework item quoted in advice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Quote {
+    /// Item id.
+    pub id: String,
+    /// The framework's wording.
+    pub text: String,
+}
+
+/// What the framework suggests for closing the gaps.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Advice {
+    /// The current level's questions to ask yourself.
+    pub questions: Vec<Quote>,
+    /// The current level's habits to build.
+    pub habits: Vec<Quote>,
+}
+
+/// Everything a report shows, in every format.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// The SPEC §5 fields, flattened to the top of the JSON.
+    #[serde(flatten)]
+    pub readiness: Readiness,
+    /// The framework's name.
+    pub framework: String,
+    /// Display name of the current level.
+    pub from_name: String,
+    /// Display name of the target level, if any.
+    pub to_name: Option<String>,
+    /// The profile's name.
+    pub name: String,
+    /// Framework questions and habits for the gaps (empty when there are none).
+    pub advice: Advice,
+    /// One sentence on how readiness is computed.
+    pub explanation: String,
+    /// Private entries left out of the report.
+    pub private_left_out: usize,
+}
+
+/// What to report on.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Current level C.
+    pub from: LevelId,
+    /// Target level T (`None` at the top).
+    pub to: Option<LevelId>,
+    /// The window.
+    pub window: Window,
+    /// Count private entries too.
+    pub include_private: bool,
+    /// The profile's name.
+    pub name: String,
+}
+
+/// Builds the report model.
+pub fn build<'a>(
+    framework: &Framework,
+    entries: impl IntoIterator<Item = &'a Entry>,
+    options: &Options,
+) -> Report {
+    let mut private_left_out = 0;
+    let kept: Vec<&Entry> = entries
+        .into_iter()
+        .filter(|e| {
+            let keep = options.include_private || !e.private;
+            if !keep && options.window.contains(e.date) {
+                private_left_out += 1;
+            }
+            keep
+        })
+        .collect();
+    let readiness = readiness::compute(framework, kept, options.from, options.to, options.window);
+    let name_of = |id: LevelId| {
+        framework
+            .level(id)
+            .map_or_else(|| id.to_string(), |l| l.name.clone())
+    };
+    let advice = if readiness.gaps.is_empty() {
+        Advice::default()
+    } else {
+        let quotes = |kind| {
+            framework
+                .level(options.from)
+                .map(|l| {
+                    l.items_of(kind)
+                        .map(|i| Quote {
+                            id: i.id.clone(),
+                            text: i.text.clone(),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        Advice {
+            questions: quotes(ItemKind::Question),
+            habits: quotes(ItemKind::Habit),
+        }
+    };
+    Report {
+        explanation: explanation(
+            &readiness,
+            &name_of(options.from),
+            options.to.map(name_of).as_deref(),
+        ),
+        framework: framework.name.clone(),
+        from_name: name_of(options.from),
+        to_name: options.to.map(name_of),
+        name: options.name.clone(),
+        advice,
+        private_left_out,
+        readiness,
+    }
+}
+
+fn explanation(r: &Readiness, from: &str, to: Option<&str>) -> String {
+    let over = match (r.basis, to) {
+        (Basis::Signals, _) => format!("the {from} signals of readiness to level up"),
+        (Basis::TargetIndicators, Some(to)) => {
+            format!("the {to} success indicators ({from} lists no level-up signals)")
+        }
+        (Basis::TargetIndicators, None) | (Basis::OwnIndicators, _) => {
+            format!("the {from} success indicators ({from} is the top level)")
+        }
+    };
+    format!(
+        "Readiness is the share of {over} that at least one entry between {} and {} evidences, \
+         that is, lists the item and has a link or a metric. It measures how well your evidence \
+         covers the framework, not whether you should be promoted.",
+        r.since, r.until
+    )
+}
+
+/// Returns a verdict sentence, or `None` when too few entries fall in the window.
+pub fn verdict(report: &Report) -> Option<String> {
+    let r = &report.readiness;
+    if !r.verdict {
+        return None;
+    }
+    let target = report.to_name.as_deref().unwrap_or(&report.from_name);
+    Some(match (r.covered, r.total) {
+        (_, 0) => "The framework lists nothing to measure here.".to_string(),
+        (c, t) if c == t => {
+            format!("Every item is evidenced: your ledger makes a full case for {target}.")
+        }
+        (0, _) => {
+            "No item is evidenced yet: log entries with links or metrics against the items below."
+                .to_string()
+        }
+        (c, t) => format!(
+            "{c} of {t} items are evidenced; close the gaps below to complete the case for {target}."
+        ),
+    })
+}

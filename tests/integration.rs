@@ -1,0 +1,11 @@
+//! End-to-end tests: the real `cv` binary against real git repositories in
+//! temp directories. One binary, one module per command (see STYLE §7).
+
+mod common;
+
+mod test_errors;
+mod test_init;
+mod test_levels;
+mod test_log;
+mod test_report;
+mod test_write_path;

@@ -1,0 +1,208 @@
+use crate::common::TestEnv;
+
+#[test]
+fn init_log_list_report_round_trip() {
+    let env = TestEnv::new();
+    env.init();
+    let (repo, sha) = env.work_repo("shop", "Cache tax rules per region (#4312)");
+    let run = env.cv(&[
+        "log",
+        "--title",
+        "Cut checkout latency for EU shoppers",
+        "--customer",
+        "EU shoppers on mobile",
+        "--outcome",
+        "p95 0.8 s; abandonment down 3 points",
+        "--metric",
+        "p95 checkout latency: 2.1 -> 0.8 s",
+        "--signal",
+        "mid.signal.defines-success-criteria",
+        "--signal",
+        "drives-measurable-outcomes",
+        "--commit",
+        "HEAD",
+        "--repo",
+        repo.to_str().expect("utf8"),
+        "--pr",
+        "https://github.com/acme/shop/pull/4312",
+        "--date",
+        "2026-11-20",
+    ]);
+    let id = "2026-11-20-cut-checkout-latency-for-eu-shoppers";
+    assert_eq!(run.ok().trim(), id);
+    let file = env.read(&format!("entries/2026/{id}.toml"));
+    let expected = format!(
+        r#"id = "{id}"
+title = "Cut checkout latency for EU shoppers"
+date = 2026-11-20
+signals = ["mid.signal.defines-success-criteria", "senior.behavior.drives-measurable-outcomes"]
+customer = "EU shoppers on mobile"
+outcome = "p95 0.8 s; abandonment down 3 points"
+
+[[metrics]]
+name = "p95 checkout latency"
+before = 2.1
+after = 0.8
+unit = "s"
+
+[[links]]
+kind = "commit"
+repo = "https://github.com/acme/shop"
+sha = "{sha}"
+summary = "Cache tax rules per region (#4312)"
+
+[[links]]
+kind = "pr"
+url = "https://github.com/acme/shop/pull/4312"
+"#
+    );
+    assert_eq!(file, expected);
+    assert_eq!(
+        env.ledger_log(),
+        [
+            "log: Cut checkout latency for EU shoppers",
+            "init: Ada Example"
+        ]
+    );
+    env.assert_clean();
+    // The commit holds exactly the new file.
+    let changed = env.git(&env.ledger(), &["show", "--name-only", "--format=", "HEAD"]);
+    assert_eq!(changed.trim(), format!("entries/2026/{id}.toml"));
+
+    let second = env.cv(&[
+        "log",
+        "--title",
+        "Clearer failed-payment emails",
+        "--date",
+        "yesterday",
+    ]);
+    assert_eq!(
+        second.ok().trim(),
+        "2026-11-21-clearer-failed-payment-emails"
+    );
+    assert!(second.stderr.contains("no link or metric yet"), "{second}");
+    assert_eq!(env.ledger_log().len(), 3);
+    env.assert_clean();
+
+    let list = env.cv(&["list", "--json"]).json();
+    let listed: Vec<(&str, &str)> = list
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|e| {
+            (
+                e["id"].as_str().expect("id"),
+                e["path"].as_str().expect("path"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            (
+                "2026-11-21-clearer-failed-payment-emails",
+                "entries/2026/2026-11-21-clearer-failed-payment-emails.toml"
+            ),
+            (
+                id,
+                "entries/2026/2026-11-20-cut-checkout-latency-for-eu-shoppers.toml"
+            ),
+        ]
+    );
+    assert_eq!(list[1]["links"][0]["sha"], sha);
+    assert_eq!(list[1]["date"], "2026-11-20");
+
+    let table = env.cv(&["list"]);
+    let text = table.ok();
+    assert!(
+        text.contains(&format!("│ {id} ┆ Cut checkout")),
+        "ids never wrap:\n{table}"
+    );
+    assert!(text.contains("2 links, 1 metric "), "{table}");
+    let filtered = env.cv(&["list", "--signal", "defines-success-criteria", "--json"]);
+    // A bare slug that two items share is ambiguous…
+    assert!(
+        filtered.fails_with(2).contains("is ambiguous"),
+        "{filtered}"
+    );
+    // …the signal's suffix is not.
+    let filtered = env
+        .cv(&[
+            "list",
+            "--signal",
+            "signal.defines-success-criteria",
+            "--json",
+        ])
+        .json();
+    assert_eq!(filtered.as_array().expect("array").len(), 1);
+
+    let show = env.cv(&["show", "cut-checkout-latency-for-eu-shoppers"]);
+    let text = show.ok();
+    assert!(
+        text.contains("p95 checkout latency: 2.1 s → 0.8 s"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("https://github.com/acme/shop/commit/{sha}")),
+        "{text}"
+    );
+
+    let report = env.cv(&["report", "--json"]).json();
+    assert_eq!(report["from"], "mid");
+    assert_eq!(report["to"], "senior");
+    assert_eq!(report["entries_considered"], 2);
+    assert_eq!(report["readiness"], 0.33);
+    assert_eq!(
+        report["signals"][0]["id"],
+        "mid.signal.defines-success-criteria"
+    );
+    assert_eq!(report["signals"][0]["proven"], 1);
+    assert_eq!(report["signals"][0]["entries"][0], id);
+    let drives = report["behaviors"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|b| b["id"] == "senior.behavior.drives-measurable-outcomes")
+        .expect("present");
+    assert_eq!(drives["covered"], true);
+}
+
+#[test]
+fn the_same_title_twice_gets_a_suffix() {
+    let env = TestEnv::new();
+    env.init();
+    assert_eq!(
+        env.cv(&["log", "--title", "Ship it"]).ok().trim(),
+        "2026-11-22-ship-it"
+    );
+    assert_eq!(
+        env.cv(&["log", "--title", "Ship it!"]).ok().trim(),
+        "2026-11-22-ship-it-2"
+    );
+    assert_eq!(
+        env.cv(&["log", "--title", "../../ship it"]).ok().trim(),
+        "2026-11-22-ship-it-3"
+    );
+    env.assert_clean();
+}
+
+#[test]
+fn log_json_prints_the_entry() {
+    let env = TestEnv::new();
+    env.init();
+    let entry = env
+        .cv(&[
+            "log",
+            "--json",
+            "--title",
+            "Export order history",
+            "--url",
+            "https://support.example.com/t/1",
+            "--tag",
+            "support",
+        ])
+        .json();
+    assert_eq!(entry["id"], "2026-11-22-export-order-history");
+    assert_eq!(entry["links"][0]["kind"], "url");
+    assert_eq!(entry["tags"][0], "support");
+}

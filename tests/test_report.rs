@@ -1,0 +1,200 @@
+use crate::common::TestEnv;
+
+/// A ledger with a proven signal, a claimed-but-unproven one, and a proven
+/// one outside the 365-day window.
+fn three_kinds_of_evidence(env: &TestEnv) {
+    env.init();
+    env.cv(&[
+        "log",
+        "--title",
+        "Typo-tolerant search",
+        "--date",
+        "2026-10-01",
+        "--signal",
+        "mid.signal.defines-success-criteria",
+        "--metric",
+        "zero-result searches: 12 -> 4 %",
+    ])
+    .ok();
+    env.cv(&[
+        "log",
+        "--title",
+        "Invoice timeouts",
+        "--date",
+        "2026-09-01",
+        "--signal",
+        "prioritizes-by-customer-impact",
+    ])
+    .ok();
+    env.cv(&[
+        "log",
+        "--title",
+        "Old alignment work",
+        "--date",
+        "2025-11-22",
+        "--signal",
+        "aligns-on-customer-goals",
+        "--url",
+        "https://wiki.example.com/x",
+    ])
+    .ok();
+}
+
+#[test]
+fn readiness_counts_only_proven_signals_inside_the_window() {
+    let env = TestEnv::new();
+    three_kinds_of_evidence(&env);
+    let r = env.cv(&["report", "--json"]).json();
+    // 365 days ending today (2026-11-22): 2025-11-23 .. 2026-11-22.
+    assert_eq!(r["since"], "2025-11-23");
+    assert_eq!(r["until"], "2026-11-22");
+    assert_eq!(r["entries_considered"], 2);
+    assert_eq!(r["readiness"], 0.33);
+    let signal = |id: &str| {
+        r["signals"]
+            .as_array()
+            .expect("array")
+            .iter()
+            .find(|s| s["id"] == id)
+            .cloned()
+            .unwrap_or_else(|| panic!("{id} missing"))
+    };
+    let proven = signal("mid.signal.defines-success-criteria");
+    assert_eq!(
+        (
+            proven["evidence"].as_u64(),
+            proven["proven"].as_u64(),
+            proven["covered"].as_bool()
+        ),
+        (Some(1), Some(1), Some(true))
+    );
+    assert_eq!(proven["last"], "2026-10-01");
+    let claimed = signal("mid.signal.prioritizes-by-customer-impact");
+    assert_eq!(
+        (
+            claimed["evidence"].as_u64(),
+            claimed["proven"].as_u64(),
+            claimed["covered"].as_bool()
+        ),
+        (Some(1), Some(0), Some(false))
+    );
+    assert_eq!(claimed["status"], "thin");
+    let outside = signal("mid.signal.aligns-on-customer-goals");
+    assert_eq!(
+        (outside["evidence"].as_u64(), outside["covered"].as_bool()),
+        (Some(0), Some(false))
+    );
+    assert_eq!(
+        r["gaps"],
+        serde_json::json!([
+            "mid.signal.prioritizes-by-customer-impact",
+            "mid.signal.aligns-on-customer-goals"
+        ])
+    );
+
+    // Widening the window brings the old entry in.
+    let wide = env
+        .cv(&["report", "--json", "--since", "2025-01-01"])
+        .json();
+    assert_eq!(wide["readiness"], 0.67);
+    assert_eq!(wide["entries_considered"], 3);
+
+    let table = env.cv(&["report"]);
+    let text = table.ok();
+    assert!(text.contains("Readiness 33% (1 of 3 evidenced)"), "{text}");
+    assert!(
+        text.contains("not whether you should be promoted"),
+        "{text}"
+    );
+    assert!(text.contains("Questions to ask yourself"), "{text}");
+}
+
+#[test]
+fn too_few_entries_give_no_verdict_in_words() {
+    let env = TestEnv::new();
+    env.init();
+    env.cv(&[
+        "log",
+        "--title",
+        "One thing",
+        "--signal",
+        "mid.signal.defines-success-criteria",
+        "--metric",
+        "x: 1 -> 2",
+    ])
+    .ok();
+    let run = env.cv(&["report"]);
+    let text = run.ok();
+    assert!(
+        text.contains("Only 1 entry in the window: too little to judge"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("close the gaps below to complete the case"),
+        "{text}"
+    );
+    // The JSON still carries the figure.
+    assert_eq!(env.cv(&["report", "--json"]).json()["readiness"], 0.33);
+}
+
+#[test]
+fn to_sets_the_target_and_the_level_below_it() {
+    let env = TestEnv::new();
+    three_kinds_of_evidence(&env);
+    let r = env
+        .cv(&["report", "--to", "staff", "--format", "json"])
+        .json();
+    assert_eq!(
+        (r["from"].as_str(), r["to"].as_str()),
+        (Some("senior"), Some("staff"))
+    );
+    assert!(
+        r["signals"][0]["id"]
+            .as_str()
+            .expect("id")
+            .starts_with("senior.signal.")
+    );
+    let err = env
+        .cv(&["report", "--to", "early"])
+        .fails_with(2)
+        .to_string();
+    assert!(err.contains("no level below 'early'"), "{err}");
+}
+
+#[test]
+fn demo_runs_without_a_ledger() {
+    let env = TestEnv::new();
+    let r = env.cv(&["report", "--demo", "--json"]).json();
+    assert_eq!(r["from"], "mid");
+    assert_eq!(r["readiness"], 0.67);
+    assert_eq!(
+        r["gaps"],
+        serde_json::json!(["mid.signal.aligns-on-customer-goals"])
+    );
+    assert!(!env.ledger().exists());
+    let table = env.cv(&["report", "--demo"]);
+    let text = table.ok();
+    assert!(
+        text.contains("Promotion readiness: Mid-Level Engineer → Senior Engineer for Ada Example"),
+        "{text}"
+    );
+    assert!(text.contains("1 private left out"), "{text}");
+}
+
+#[test]
+fn report_out_writes_a_file() {
+    let env = TestEnv::new();
+    let out = env.root().join("r.json");
+    env.cv(&[
+        "report",
+        "--demo",
+        "--format",
+        "json",
+        "--out",
+        out.to_str().expect("utf8"),
+    ])
+    .ok();
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out).expect("read")).expect("json");
+    assert_eq!(written["to"], "senior");
+}
