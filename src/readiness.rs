@@ -15,6 +15,33 @@ use crate::entry::Entry;
 use crate::framework::{Framework, Item, ItemKind};
 use crate::level::LevelId;
 
+/// What readiness needs of one entry; a report keeps only this per entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evidence {
+    /// The entry's id.
+    pub id: String,
+    /// The entry's date.
+    pub date: NaiveDate,
+    /// The item ids it lists.
+    pub signals: Vec<String>,
+    /// True when it has a link or a metric.
+    pub proven: bool,
+    /// True when it is marked private.
+    pub private: bool,
+}
+
+impl From<Entry> for Evidence {
+    fn from(e: Entry) -> Evidence {
+        Evidence {
+            proven: e.has_proof(),
+            private: e.private,
+            id: e.id,
+            date: e.date,
+            signals: e.signals,
+        }
+    }
+}
+
 /// Fewer entries than this in the window, and the report states no verdict.
 pub const MIN_ENTRIES_FOR_VERDICT: usize = 2;
 
@@ -125,12 +152,12 @@ pub struct Readiness {
 /// `to` is normally `from.next()`; `None` means `from` is the top level.
 pub fn compute<'a>(
     framework: &Framework,
-    entries: impl IntoIterator<Item = &'a Entry>,
+    entries: impl IntoIterator<Item = &'a Evidence>,
     from: LevelId,
     to: Option<LevelId>,
     window: Window,
 ) -> Readiness {
-    let mut in_window: Vec<&Entry> = entries
+    let mut in_window: Vec<&Evidence> = entries
         .into_iter()
         .filter(|e| window.contains(e.date))
         .collect();
@@ -186,12 +213,12 @@ pub fn compute<'a>(
     }
 }
 
-fn coverage(item: &Item, entries: &[&Entry]) -> Coverage {
-    let listing: Vec<&&Entry> = entries
+fn coverage(item: &Item, entries: &[&Evidence]) -> Coverage {
+    let listing: Vec<&&Evidence> = entries
         .iter()
         .filter(|e| e.signals.iter().any(|s| s == &item.id))
         .collect();
-    let proven = listing.iter().filter(|e| e.has_proof()).count();
+    let proven = listing.iter().filter(|e| e.proven).count();
     let status = match (listing.len(), proven) {
         (0, _) => Status::Missing,
         (_, 0) => Status::Thin,
@@ -218,8 +245,8 @@ mod tests {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test date")
     }
 
-    fn entry(id: &str, date: &str, signals: &[&str], proof: bool) -> Entry {
-        Entry {
+    fn entry(id: &str, date: &str, signals: &[&str], proof: bool) -> Evidence {
+        Evidence::from(Entry {
             id: id.into(),
             title: id.into(),
             date: day(date),
@@ -240,7 +267,7 @@ mod tests {
             } else {
                 vec![]
             },
-        }
+        })
     }
 
     #[test]

@@ -63,19 +63,35 @@ impl Ctx {
         Ok(Framework::builtin()?)
     }
 
-    /// Reads the ledger's entries, warning about each broken file on stderr.
+    /// Reads the ledger's entries, newest first, warning about each broken file.
     pub fn entries(&self, ledger: &Ledger) -> Result<Entries, CliError> {
         let entries = ledger.entries()?;
-        for broken in &entries.broken {
+        self.warn_broken(&entries.broken);
+        Ok(entries)
+    }
+
+    /// Reads the ledger's entries keeping only what `keep` returns, warning
+    /// about each broken file.
+    pub fn entries_as<T: Send>(
+        &self,
+        ledger: &Ledger,
+        keep: fn(crate::entry::Entry) -> T,
+    ) -> Result<Entries<T>, CliError> {
+        let entries = crate::ledger::store::read_worktree_as(ledger.root(), keep)?;
+        self.warn_broken(&entries.broken);
+        Ok(entries)
+    }
+
+    fn warn_broken(&self, broken: &[crate::ledger::Broken]) {
+        for broken in broken {
             self.ui.warn(&format!(
                 "skipping {}:{}:{}: {}",
                 broken.path, broken.error.line, broken.error.column, broken.error.message
             ));
         }
-        if !entries.broken.is_empty() {
+        if !broken.is_empty() {
             self.ui
                 .hint("fix the file by hand; the other entries are used as usual");
         }
-        Ok(entries)
     }
 }

@@ -12,13 +12,13 @@ use crate::entry::{Entry, ParseError};
 
 use super::{ENTRIES_DIR, LedgerError};
 
-/// An entry and where it lives.
+/// An entry (or what a command keeps of it) and where it lives.
 #[derive(Debug, Clone)]
-pub struct StoredEntry {
+pub struct StoredEntry<T = Entry> {
     /// Path relative to the ledger root, with `/` separators.
     pub path: String,
-    /// The parsed entry.
-    pub entry: Entry,
+    /// The parsed entry, or the part of it the caller kept.
+    pub entry: T,
 }
 
 /// An entry file that could not be read as an entry.
@@ -30,13 +30,23 @@ pub struct Broken {
     pub error: ParseError,
 }
 
-/// Every entry of a ledger, newest first, and every broken file.
-#[derive(Debug, Clone, Default)]
-pub struct Entries {
-    /// Good entries, by date descending then id.
-    pub entries: Vec<StoredEntry>,
+/// Every entry of a ledger and every broken file.
+#[derive(Debug, Clone)]
+pub struct Entries<T = Entry> {
+    /// Good entries (newest first from [`read_worktree`]; unordered from
+    /// [`read_worktree_as`]).
+    pub entries: Vec<StoredEntry<T>>,
     /// Broken files, by path.
     pub broken: Vec<Broken>,
+}
+
+impl<T> Default for Entries<T> {
+    fn default() -> Self {
+        Entries {
+            entries: Vec::new(),
+            broken: Vec::new(),
+        }
+    }
 }
 
 /// Lists the entry files under `entries/<year>/`, sorted by path.
@@ -72,17 +82,36 @@ pub fn entry_files(root: &Path) -> Result<Vec<PathBuf>, LedgerError> {
     Ok(files)
 }
 
-/// Reads and parses every entry file of the work tree.
+/// Reads and parses every entry file of the work tree, newest first.
 pub fn read_worktree(root: &Path) -> Result<Entries, LedgerError> {
+    let mut all = read_worktree_as(root, |entry| entry)?;
+    all.entries.sort_by(|a, b| {
+        b.entry
+            .date
+            .cmp(&a.entry.date)
+            .then_with(|| b.entry.id.cmp(&a.entry.id))
+    });
+    Ok(all)
+}
+
+/// Reads and parses every entry file, keeping only what `keep` returns.
+///
+/// Each entry is fully parsed and validated (so broken files are reported
+/// the same way by every command), then reduced at once: a report over
+/// 100,000 entries holds 100,000 small records, not 100,000 entries.
+pub fn read_worktree_as<T: Send>(
+    root: &Path,
+    keep: fn(Entry) -> T,
+) -> Result<Entries<T>, LedgerError> {
     let files = entry_files(root)?;
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(2);
     let chunk = files.len().div_ceil(threads).max(1);
-    let results: Vec<Result<Entries, LedgerError>> = std::thread::scope(|scope| {
+    let results: Vec<Result<Entries<T>, LedgerError>> = std::thread::scope(|scope| {
         let handles: Vec<_> = files
             .chunks(chunk)
-            .map(|part| scope.spawn(move || read_files(root, part)))
+            .map(|part| scope.spawn(move || read_files(root, part, keep)))
             .collect();
         handles
             .into_iter()
@@ -95,11 +124,15 @@ pub fn read_worktree(root: &Path) -> Result<Entries, LedgerError> {
         all.entries.extend(part.entries);
         all.broken.extend(part.broken);
     }
-    sort(&mut all);
+    all.broken.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(all)
 }
 
-fn read_files(root: &Path, files: &[PathBuf]) -> Result<Entries, LedgerError> {
+fn read_files<T>(
+    root: &Path,
+    files: &[PathBuf],
+    keep: fn(Entry) -> T,
+) -> Result<Entries<T>, LedgerError> {
     let mut out = Entries::default();
     let mut bytes = Vec::new();
     for file in files {
@@ -110,7 +143,10 @@ fn read_files(root: &Path, files: &[PathBuf]) -> Result<Entries, LedgerError> {
             .map_err(LedgerError::io("read", file))?;
         let path = relative(root, file);
         match parse_bytes(&bytes) {
-            Ok(entry) => out.entries.push(StoredEntry { path, entry }),
+            Ok(entry) => out.entries.push(StoredEntry {
+                path,
+                entry: keep(entry),
+            }),
             Err(error) => out.broken.push(Broken { path, error }),
         }
     }
@@ -139,14 +175,4 @@ fn relative(root: &Path, file: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
-}
-
-fn sort(all: &mut Entries) {
-    all.entries.sort_by(|a, b| {
-        b.entry
-            .date
-            .cmp(&a.entry.date)
-            .then_with(|| b.entry.id.cmp(&a.entry.id))
-    });
-    all.broken.sort_by(|a, b| a.path.cmp(&b.path));
 }

@@ -6,10 +6,9 @@ pub mod json;
 
 use serde::Serialize;
 
-use crate::entry::Entry;
 use crate::framework::{Framework, ItemKind};
 use crate::level::LevelId;
-use crate::readiness::{self, Basis, Readiness, Window};
+use crate::readiness::{self, Basis, Evidence, Readiness, Window};
 
 /// A framework item quoted in advice.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -69,11 +68,11 @@ pub struct Options {
 /// Builds the report model.
 pub fn build<'a>(
     framework: &Framework,
-    entries: impl IntoIterator<Item = &'a Entry>,
+    entries: impl IntoIterator<Item = &'a Evidence>,
     options: &Options,
 ) -> Report {
     let mut private_left_out = 0;
-    let kept: Vec<&Entry> = entries
+    let kept: Vec<&Evidence> = entries
         .into_iter()
         .filter(|e| {
             let keep = options.include_private || !e.private;

@@ -9,10 +9,9 @@ use crate::cli::error::CliError;
 use crate::cli::table;
 use crate::cli::ui::Ui;
 use crate::dates;
-use crate::entry::Entry;
 use crate::framework::Framework;
 use crate::level::LevelId;
-use crate::readiness::{Coverage, Status, Window};
+use crate::readiness::{Coverage, Evidence, Status, Window};
 use crate::report::{self, Options, Report};
 
 /// Report promotion readiness: what is proven, thin and missing
@@ -74,12 +73,13 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
         // The demo is dated; anchor its window on its newest entry so it
         // reads the same whatever day it is run.
         let newest = entries.iter().map(|e| e.date).max().unwrap_or(ctx.today);
-        (Framework::builtin()?, config, entries, newest)
+        let evidence: Vec<Evidence> = entries.into_iter().map(Evidence::from).collect();
+        (Framework::builtin()?, config, evidence, newest)
     } else {
         let ledger = ctx.ledger()?;
         let framework = ledger.framework()?;
-        let entries: Vec<Entry> = ctx
-            .entries(&ledger)?
+        let entries: Vec<Evidence> = ctx
+            .entries_as(&ledger, Evidence::from)?
             .entries
             .into_iter()
             .map(|s| s.entry)
