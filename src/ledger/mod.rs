@@ -4,6 +4,7 @@
 //! goes through `write`. Nothing here prints.
 
 pub mod config;
+pub mod index;
 pub mod store;
 pub mod write;
 

@@ -23,6 +23,7 @@ use std::sync::Once;
 use git2::{ErrorCode, ObjectType, Oid, Repository, RepositoryOpenFlags, Signature, Tree};
 
 use super::LedgerError;
+use super::index;
 
 /// The lock file, inside `.git/`. It is never deleted: `flock` is the lock,
 /// the file is only its anchor, so a killed writer leaves nothing stale.
@@ -308,7 +309,39 @@ impl Writer {
         }
     }
 
+    /// Brings the index up to date for the changed paths only.
+    ///
+    /// The fast path splices entries into the index file (`index.rs`); an
+    /// index it does not handle is updated through libgit2 instead.
     fn update_index(&self, blobs: &[(String, Option<Oid>)]) -> Result<(), LedgerError> {
+        #[cfg(unix)]
+        {
+            let mut updates = Vec::with_capacity(blobs.len());
+            for (path, blob) in blobs {
+                updates.push(match blob {
+                    Some(oid) => index::Update::Put {
+                        path: path.clone(),
+                        oid: oid_bytes(*oid),
+                        stat: stat_of(&self.root.join(path))?,
+                    },
+                    None => index::Update::Remove { path: path.clone() },
+                });
+            }
+            let git_dir = self.repo.path();
+            match index::apply(git_dir, &updates)
+                .map_err(LedgerError::io("update", git_dir.join("index")))?
+            {
+                index::Outcome::Done => return Ok(()),
+                index::Outcome::Unsupported => {}
+            }
+        }
+        self.update_index_with_libgit2(blobs)
+    }
+
+    fn update_index_with_libgit2(
+        &self,
+        blobs: &[(String, Option<Oid>)],
+    ) -> Result<(), LedgerError> {
         let root = &self.root;
         let mut index = self.repo.index().map_err(git_err("read the index", root))?;
         for (path, blob) in blobs {
@@ -498,15 +531,21 @@ fn sync_dir(dir: &Path) -> Result<(), LedgerError> {
     Ok(())
 }
 
+fn oid_bytes(oid: Oid) -> [u8; 20] {
+    let mut bytes = [0; 20];
+    bytes.copy_from_slice(&oid.as_bytes()[..20]);
+    bytes
+}
+
+/// Reads a file's stat data as the index stores it.
 #[cfg(unix)]
-fn index_entry(file: &Path, path: &str, oid: Oid) -> Result<git2::IndexEntry, LedgerError> {
+fn stat_of(file: &Path) -> Result<index::Stat, LedgerError> {
     use std::os::unix::fs::MetadataExt;
     let meta = std::fs::metadata(file).map_err(LedgerError::io("stat", file))?;
-    // The index stores 32-bit stat fields; git truncates the same way.
-    let time = |secs: i64, nanos: i64| git2::IndexTime::new(secs as i32, nanos as u32);
-    Ok(git2::IndexEntry {
-        ctime: time(meta.ctime(), meta.ctime_nsec()),
-        mtime: time(meta.mtime(), meta.mtime_nsec()),
+    // The index stores 32-bit fields; git truncates the same way.
+    Ok(index::Stat {
+        ctime: (meta.ctime() as u32, meta.ctime_nsec() as u32),
+        mtime: (meta.mtime() as u32, meta.mtime_nsec() as u32),
         dev: meta.dev() as u32,
         ino: meta.ino() as u32,
         mode: if meta.mode() & 0o111 != 0 {
@@ -516,7 +555,23 @@ fn index_entry(file: &Path, path: &str, oid: Oid) -> Result<git2::IndexEntry, Le
         },
         uid: meta.uid(),
         gid: meta.gid(),
-        file_size: meta.size() as u32,
+        size: meta.size() as u32,
+    })
+}
+
+#[cfg(unix)]
+fn index_entry(file: &Path, path: &str, oid: Oid) -> Result<git2::IndexEntry, LedgerError> {
+    let stat = stat_of(file)?;
+    let time = |(secs, nanos): (u32, u32)| git2::IndexTime::new(secs as i32, nanos);
+    Ok(git2::IndexEntry {
+        ctime: time(stat.ctime),
+        mtime: time(stat.mtime),
+        dev: stat.dev,
+        ino: stat.ino,
+        mode: stat.mode,
+        uid: stat.uid,
+        gid: stat.gid,
+        file_size: stat.size,
         id: oid,
         flags: 0,
         flags_extended: 0,

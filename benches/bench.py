@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""Benchmarks for SPEC §7, rerunnable on any machine: `python3 benches/bench.py`.
+
+Generates deterministic ledgers (benches/gen_ledger.rs) of 10,000 and 100,000
+entries under benches/data/, commits them with git, then measures, as medians
+of repeated warm runs:
+
+- `cv report --json` next to `cat` of every entry file (the SPEC floor);
+- the peak memory (max RSS) of `cv report`;
+- one `cv log --no-input` next to `git add` + `git commit` of one file;
+- start-up: `cv --version` and `cv levels`.
+
+Prints a Markdown table to paste into docs/performance.md. Options:
+  --sizes 10000,100000   ledger sizes
+  --runs 7               repetitions per measurement (median reported)
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "benches" / "data"
+CV = ROOT / "target" / "release" / "cv"
+GEN = ROOT / "target" / "release" / "examples" / "gen-ledger"
+
+ENV = dict(
+    os.environ,
+    CV_TODAY="2026-11-22",
+    GIT_CONFIG_NOSYSTEM="1",
+    GIT_AUTHOR_NAME="Bench",
+    GIT_AUTHOR_EMAIL="bench@example.com",
+    GIT_COMMITTER_NAME="Bench",
+    GIT_COMMITTER_EMAIL="bench@example.com",
+    NO_COLOR="1",
+)
+
+
+def run(cmd, cwd=None, shell=False):
+    """Runs cmd once; returns its wall time in seconds."""
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, env=ENV, shell=shell, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.exit(f"command failed: {cmd}\n{proc.stderr.decode(errors='replace')}")
+    return elapsed
+
+
+def peak_rss_mb(cmd):
+    """Peak resident memory of cmd, from GNU time (Python's own fork would
+    be counted in a wait4 rusage taken here)."""
+    gnu_time = "/usr/bin/time"
+    if not os.path.exists(gnu_time):
+        return None
+    proc = subprocess.run([gnu_time, "-f", "%M", *cmd], env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    return int(proc.stderr.strip().splitlines()[-1]) / 1024
+
+
+def median(cmd, runs, cwd=None, shell=False, warmup=1):
+    for _ in range(warmup):
+        run(cmd, cwd, shell)
+    return statistics.median(run(cmd, cwd, shell) for _ in range(runs))
+
+
+def ledger(n):
+    path = DATA / f"ledger-{n}"
+    if (path / ".git").exists():
+        return path
+    print(f"generating {n} entries in {path} …", file=sys.stderr)
+    subprocess.run([str(GEN), str(path), str(n)], check=True)
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=path, check=True, env=ENV)
+    subprocess.run(["git", "add", "-A"], cwd=path, check=True, env=ENV)
+    subprocess.run(["git", "commit", "-q", "-m", "generated"], cwd=path, check=True, env=ENV)
+    return path
+
+
+def ms(seconds):
+    return f"{seconds * 1000:.0f} ms" if seconds >= 0.01 else f"{seconds * 1000:.1f} ms"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+
+    subprocess.run(["cargo", "build", "--release", "--locked", "--bin", "cv", "--example", "gen-ledger"], cwd=ROOT, check=True)
+    DATA.mkdir(parents=True, exist_ok=True)
+
+    rows = []
+    report_times = {}
+    for n in sizes:
+        path = ledger(n)
+        cat = f"find entries -name '*.toml' -print0 | xargs -0 cat > /dev/null"
+        cat_t = median(cat, args.runs, cwd=path, shell=True)
+        report = [str(CV), "--ledger", str(path), "report", "--json"]
+        rep_t = median(report, args.runs)
+        rss = peak_rss_mb(report)
+        report_times[n] = rep_t
+        memory = f"peak {rss:.1f} MB" if rss is not None else "peak memory: needs GNU time"
+        rows.append((f"report --json, {n:,} entries", ms(rep_t), ms(cat_t), f"{rep_t / cat_t:.2f}× cat", memory))
+
+        # One cv log vs git add + git commit of one file, same ledger size.
+        counter = iter(range(10**6))
+
+        def cv_log():
+            i = next(counter)
+            return run([str(CV), "--ledger", str(path), "log", "--no-input", "--title", f"bench log {n} {i}"])
+
+        def git_commit():
+            i = next(counter)
+            name = f"entries/2026/2026-11-22-git-bench-{i}.toml"
+            (path / name).write_text(f'id = "2026-11-22-git-bench-{i}"\ntitle = "git bench {i}"\ndate = 2026-11-22\n')
+            return run(["git", "add", name], cwd=path) + run(["git", "commit", "-q", "-m", f"git bench {i}"], cwd=path)
+
+        cv_log(), git_commit()  # warm-up
+        log_t = statistics.median(cv_log() for _ in range(args.runs))
+        git_t = statistics.median(git_commit() for _ in range(args.runs))
+        status = subprocess.run(["git", "status", "--porcelain"], cwd=path, env=ENV, capture_output=True, text=True).stdout
+        clean = "clean" if status == "" else f"NOT clean: {status[:80]}"
+        rows.append((f"log --no-input, {n:,} entries", ms(log_t), ms(git_t), f"{log_t / git_t:.2f}× git add+commit", f"git status {clean}"))
+
+    if 10000 in report_times and 100000 in report_times:
+        rows.append(("report scaling 10k → 100k", "", "", f"{report_times[100000] / report_times[10000]:.1f}×", "target ≤ 10.5×"))
+
+    v_t = median([str(CV), "--version"], args.runs * 3)
+    l_t = median([str(CV), "levels"], args.runs * 3)
+    rows.append(("start-up: --version", ms(v_t), "", "", ""))
+    rows.append(("start-up: levels", ms(l_t), "", "", ""))
+
+    print("| measurement | cv | floor | ratio | notes |")
+    print("|---|---|---|---|---|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+
+
+if __name__ == "__main__":
+    main()
