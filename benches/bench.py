@@ -114,8 +114,10 @@ def main():
 
         def git_commit():
             i = next(counter)
-            name = f"entries/2026/2026-11-22-git-bench-{i}.toml"
-            (path / name).write_text(f'id = "2026-11-22-git-bench-{i}"\ntitle = "git bench {i}"\ndate = 2026-11-22\n')
+            # Unique per run: a rerun on the same ledger must add a new file.
+            stem = f"2026-11-22-git-bench-{os.getpid()}-{i}"
+            name = f"entries/2026/{stem}.toml"
+            (path / name).write_text(f'id = "{stem}"\ntitle = "git bench {i}"\ndate = 2026-11-22\n')
             return run(["git", "add", name], cwd=path) + run(["git", "commit", "-q", "-m", f"git bench {i}"], cwd=path)
 
         cv_log(), git_commit()  # warm-up

@@ -88,6 +88,9 @@ pub enum LinkError {
     /// Not an http(s) URL.
     #[error("'{0}' is not an http or https URL")]
     NotUrl(String),
+    /// A `#N` shorthand where the work repository has no https remote.
+    #[error("'{0}' needs a work repository with a remote to expand")]
+    NoRemote(String),
 }
 
 /// Checks that `url` is a pull/merge request URL and returns it trimmed.
@@ -101,6 +104,53 @@ pub fn parse_pr_url(url: &str) -> Result<String, LinkError> {
         Some(_) => Ok(trimmed.to_string()),
         None => Err(LinkError::NotPr(url.to_string())),
     }
+}
+
+/// Returns the web address of request `number` in the repository whose
+/// https URL is `repo`, in the layout of its forge.
+pub fn pr_url(repo: &str, number: u64) -> String {
+    let repo = repo.trim_end_matches('/');
+    let host = repo.split('/').nth(2).unwrap_or("");
+    let path = if host.contains("gitlab") {
+        "-/merge_requests"
+    } else if host.contains("bitbucket") {
+        "pull-requests"
+    } else if host.contains("github") {
+        "pull"
+    } else {
+        // Gitea, Forgejo, Codeberg and most self-hosted forges.
+        "pulls"
+    };
+    format!("{repo}/{path}/{number}")
+}
+
+/// Expands `#N` and `owner/repo#N` through the work repository's https
+/// remote (`remote`); a full URL is checked with [`parse_pr_url`].
+pub fn expand_pr(given: &str, remote: Option<&str>) -> Result<String, LinkError> {
+    let given = given.trim();
+    let Some((repo_part, number)) = given.rsplit_once('#') else {
+        return parse_pr_url(given);
+    };
+    if given.contains("://") {
+        return parse_pr_url(given);
+    }
+    let number: u64 = number
+        .parse()
+        .map_err(|_| LinkError::NotPr(given.to_string()))?;
+    let remote = remote
+        .filter(|r| r.starts_with("https://"))
+        .ok_or_else(|| LinkError::NoRemote(given.to_string()))?;
+    let repo = if repo_part.is_empty() {
+        remote.to_string()
+    } else {
+        let parts: Vec<&str> = repo_part.split('/').collect();
+        if parts.len() != 2 || parts.iter().any(|p| p.is_empty()) {
+            return Err(LinkError::NotPr(given.to_string()));
+        }
+        let host: Vec<&str> = remote.splitn(4, '/').take(3).collect();
+        format!("{}/{repo_part}", host.join("/"))
+    };
+    Ok(pr_url(&repo, number))
 }
 
 /// Checks that `url` is an http(s) URL with a host, and returns it trimmed.
@@ -259,6 +309,37 @@ mod tests {
         ] {
             assert!(parse_pr_url(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn pr_shorthands_expand_through_the_remote() {
+        let gh = Some("https://github.com/acme/shop");
+        assert_eq!(
+            expand_pr("#12", gh).as_deref(),
+            Ok("https://github.com/acme/shop/pull/12")
+        );
+        assert_eq!(
+            expand_pr("other/lib#3", gh).as_deref(),
+            Ok("https://github.com/other/lib/pull/3")
+        );
+        assert_eq!(
+            expand_pr("#7", Some("https://gitlab.com/g/r")).as_deref(),
+            Ok("https://gitlab.com/g/r/-/merge_requests/7")
+        );
+        assert_eq!(
+            expand_pr("#7", Some("https://codeberg.org/o/r")).as_deref(),
+            Ok("https://codeberg.org/o/r/pulls/7")
+        );
+        assert_eq!(
+            expand_pr("https://github.com/acme/shop/pull/4312", None).as_deref(),
+            Ok("https://github.com/acme/shop/pull/4312")
+        );
+        assert!(matches!(
+            expand_pr("#12", None),
+            Err(LinkError::NoRemote(_))
+        ));
+        assert!(matches!(expand_pr("#x", gh), Err(LinkError::NotPr(_))));
+        assert!(matches!(expand_pr("a/b/c#1", gh), Err(LinkError::NotPr(_))));
     }
 
     #[test]

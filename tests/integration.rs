@@ -6,6 +6,7 @@ mod common;
 mod test_errors;
 mod test_init;
 mod test_levels;
+mod test_link;
 mod test_log;
 mod test_report;
 mod test_write_path;

@@ -65,9 +65,17 @@ url = "https://github.com/acme/shop/pull/4312"
         ]
     );
     env.assert_clean();
-    // The commit holds exactly the new file.
+    // The commit holds the new file, and cv.toml learnt the work repository.
     let changed = env.git(&env.ledger(), &["show", "--name-only", "--format=", "HEAD"]);
-    assert_eq!(changed.trim(), format!("entries/2026/{id}.toml"));
+    assert_eq!(changed, format!("cv.toml\nentries/2026/{id}.toml\n"));
+    let config = env.read("cv.toml");
+    assert!(
+        config.contains(&format!(
+            "\"https://github.com/acme/shop\" = \"{}\"",
+            repo.display()
+        )),
+        "{config}"
+    );
 
     let second = env.cv(&[
         "log",

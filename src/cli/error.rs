@@ -133,6 +133,9 @@ impl From<LedgerError> for CliError {
             LedgerError::NotAFolder { .. } => Some("point --ledger (or CV_LEDGER) at a folder".to_string()),
             LedgerError::AlreadyExists { .. } => Some("use that ledger as it is, or choose another folder".to_string()),
             LedgerError::Config { .. } => Some("fix cv.toml by hand; see docs/format.md for its keys".to_string()),
+            LedgerError::BrokenEntry { .. } => Some(
+                "fix the file by hand (`cv check` lists every problem); nothing was changed".to_string(),
+            ),
             LedgerError::Contended => Some("try again; another program keeps committing to the ledger".to_string()),
             _ => None,
         };
@@ -177,6 +180,9 @@ impl From<LinkError> for CliError {
                 "give the request's web address, e.g. https://github.com/acme/shop/pull/4312 or https://gitlab.com/g/r/-/merge_requests/7"
             }
             LinkError::NotUrl(_) => "give a full address starting with https://",
+            LinkError::NoRemote(_) => {
+                "run cv inside the work repository (or pass --repo PATH), or give the full URL"
+            }
         };
         CliError::from_source(Kind::Usage, &e).hint(hint)
     }

@@ -4,6 +4,7 @@
 pub mod cmd;
 pub mod context;
 pub mod error;
+pub mod resolve;
 pub mod table;
 pub mod ui;
 
@@ -66,6 +67,8 @@ pub enum Command {
     Init(cmd::init::Args),
     /// Record a piece of evidence: what shipped, who it helped, the outcome, the proof
     Log(cmd::log::Args),
+    /// Add links (commits, pull requests, URLs) to an existing entry
+    Link(cmd::link::Args),
     /// List entries, newest first
     List(cmd::list::Args),
     /// Show one entry
@@ -117,6 +120,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Init(args) => cmd::init::run(&mut ctx, &args),
         Command::Log(args) => cmd::log::run(&mut ctx, &args),
+        Command::Link(args) => cmd::link::run(&mut ctx, &args),
         Command::List(args) => cmd::list::run(&mut ctx, &args),
         Command::Show(args) => cmd::show::run(&mut ctx, &args),
         Command::Levels(args) => cmd::levels::run(&mut ctx, &args),

@@ -88,6 +88,24 @@ level = "{level}"                   # current level: early, mid, senior, staff o
     )
 }
 
+/// Adds `remote = path` pairs to the `[repos]` table of a `cv.toml` text,
+/// keeping its comments and layout; `None` when every remote is known.
+pub fn add_repos(text: &str, repos: &[(String, String)]) -> Option<String> {
+    let mut doc: toml_edit::DocumentMut = text.parse().ok()?;
+    if !doc.contains_key("repos") {
+        doc["repos"] = toml_edit::table();
+    }
+    let table = doc["repos"].as_table_like_mut()?;
+    let mut changed = false;
+    for (remote, path) in repos {
+        if !table.contains_key(remote) {
+            table.insert(remote, toml_edit::value(path.as_str()));
+            changed = true;
+        }
+    }
+    changed.then(|| doc.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,6 +123,39 @@ mod tests {
         assert_eq!(config.profile, profile);
         assert_eq!(config.profile.target_level(), Some(LevelId::Senior));
         assert!(text.contains("# \"https://github.com/acme/shop\""));
+    }
+
+    #[test]
+    fn repos_are_learned_once_and_comments_kept() {
+        let profile = Profile {
+            name: "Ada".into(),
+            emails: vec![],
+            level: LevelId::Mid,
+            target: None,
+        };
+        let text = starter(&profile);
+        let pair = [(
+            "https://github.com/acme/shop".to_string(),
+            "~/src/shop".to_string(),
+        )];
+        let updated = add_repos(&text, &pair).expect("new remote");
+        assert!(
+            updated.contains("# \"https://github.com/acme/shop\" = \"~/src/shop\""),
+            "comments kept"
+        );
+        let config: Config = toml::from_str(&updated).expect("parses");
+        assert_eq!(
+            config
+                .repos
+                .get("https://github.com/acme/shop")
+                .map(String::as_str),
+            Some("~/src/shop")
+        );
+        assert_eq!(
+            add_repos(&updated, &pair),
+            None,
+            "known remotes change nothing"
+        );
     }
 
     #[test]

@@ -80,6 +80,17 @@ pub enum LedgerError {
     /// The ledger's framework could not be loaded.
     #[error(transparent)]
     Framework(#[from] FrameworkError),
+    /// An entry a command must change does not parse.
+    #[error("{path}:{}:{}: {}", error.line, error.column, error.message)]
+    BrokenEntry {
+        /// Path relative to the ledger.
+        path: String,
+        /// Where and why.
+        error: crate::entry::ParseError,
+    },
+    /// A command's changes turned out to change nothing; no commit was made.
+    #[error("nothing to commit")]
+    NothingToCommit,
     /// A write lost the compare-and-swap race too many times.
     #[error("the ledger's branch kept moving while committing; nothing was written")]
     Contended,
@@ -216,29 +227,76 @@ impl Ledger {
         Writer::begin(&self.root)
     }
 
+    /// Makes one commit whose changes `build` computes while holding the
+    /// write lock, so it sees every earlier writer's work.
+    ///
+    /// `repos` (remote URL, local path) are added to `cv.toml` `[repos]` in
+    /// the same commit where they are new.
+    pub fn write<T>(
+        &self,
+        message: &str,
+        repos: &[(String, String)],
+        build: impl FnOnce(&Writer) -> Result<(Vec<Change>, T), LedgerError>,
+    ) -> Result<T, LedgerError> {
+        let mut writer = self.begin_write()?;
+        let (mut changes, value) = build(&writer)?;
+        if !repos.is_empty() {
+            let path = self.root.join(CONFIG_FILE);
+            let text = std::fs::read_to_string(&path).map_err(LedgerError::io("read", &path))?;
+            if let Some(updated) = config::add_repos(&text, repos) {
+                changes.push(Change::put(CONFIG_FILE, updated.into_bytes()));
+            }
+        }
+        if changes.is_empty() {
+            return Err(LedgerError::NothingToCommit);
+        }
+        writer.commit(&changes, message)?;
+        Ok(value)
+    }
+
     /// Records a new entry as one commit, `log: <title>`.
     ///
     /// The id is chosen under the write lock, so concurrent writers of the
     /// same title get `-2`, `-3`… instead of overwriting each other.
-    pub fn add_entry(&self, mut entry: Entry) -> Result<Entry, LedgerError> {
-        let mut writer = self.begin_write()?;
-        let mut failure = None;
-        entry.id = crate::entry::unique_id(entry.date, &entry.title, |candidate| {
-            let path = crate::entry::rel_path(entry.date, candidate);
-            writer.path_taken(&path).unwrap_or_else(|e| {
-                failure = Some(e);
-                true
-            })
-        });
-        if let Some(e) = failure {
-            return Err(e);
-        }
+    pub fn add_entry(
+        &self,
+        mut entry: Entry,
+        repos: &[(String, String)],
+    ) -> Result<Entry, LedgerError> {
         let message = format!("log: {}", entry.title);
-        writer.commit(
-            &[Change::put(entry.rel_path(), entry.to_toml().into_bytes())],
-            &message,
-        )?;
-        Ok(entry)
+        self.write(&message, repos, |writer| {
+            let mut failure = None;
+            entry.id = crate::entry::unique_id(entry.date, &entry.title, |candidate| {
+                let path = crate::entry::rel_path(entry.date, candidate);
+                writer.path_taken(&path).unwrap_or_else(|e| {
+                    failure = Some(e);
+                    true
+                })
+            });
+            if let Some(e) = failure {
+                return Err(e);
+            }
+            let change = Change::put(entry.rel_path(), entry.to_toml().into_bytes());
+            Ok((vec![change], entry))
+        })
+    }
+
+    /// Reads one entry file as a document, for a command that changes it.
+    pub fn entry_doc(&self, rel: &str) -> Result<crate::entry::EntryDoc, LedgerError> {
+        let path = self.root.join(rel);
+        let bytes = std::fs::read(&path).map_err(LedgerError::io("read", &path))?;
+        let text = String::from_utf8(bytes).map_err(|_| LedgerError::BrokenEntry {
+            path: rel.to_string(),
+            error: crate::entry::ParseError {
+                line: 1,
+                column: 1,
+                message: "the file is not valid UTF-8".to_string(),
+            },
+        })?;
+        crate::entry::EntryDoc::parse(&text).map_err(|error| LedgerError::BrokenEntry {
+            path: rel.to_string(),
+            error,
+        })
     }
 }
 

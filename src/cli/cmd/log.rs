@@ -1,13 +1,10 @@
 //! `cv log`: record one piece of evidence as one commit.
 
-use std::path::PathBuf;
-
 use crate::cli::context::Ctx;
-use crate::cli::error::{self, CliError};
+use crate::cli::error::CliError;
+use crate::cli::resolve::{self, LinkArgs};
 use crate::dates;
 use crate::entry::{self, Entry};
-use crate::git;
-use crate::links::{self, Link};
 
 /// Record a piece of evidence: what shipped, who it helped, the outcome, the proof
 ///
@@ -50,18 +47,9 @@ pub struct Args {
     /// A tag (can be repeated)
     #[arg(long = "tag", value_name = "TAG")]
     pub tags: Vec<String>,
-    /// A commit that proves it: HEAD, a short SHA, a branch (can be repeated)
-    #[arg(long = "commit", value_name = "REV")]
-    pub commits: Vec<String>,
-    /// The work repository --commit is resolved in [default: the current directory's]
-    #[arg(long, value_name = "PATH")]
-    pub repo: Option<PathBuf>,
-    /// A pull or merge request URL (can be repeated)
-    #[arg(long = "pr", value_name = "URL")]
-    pub prs: Vec<String>,
-    /// Any other URL: a dashboard, a ticket, a doc (can be repeated)
-    #[arg(long = "url", value_name = "URL")]
-    pub urls: Vec<String>,
+    /// Links that prove it
+    #[command(flatten)]
+    pub links: LinkArgs,
     /// Free text
     #[arg(long)]
     pub notes: Option<String>,
@@ -109,51 +97,13 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
         .as_deref()
         .map(|d| dates::parse_day(d, ctx.today))
         .transpose()?;
-    let mut signals = Vec::new();
-    for given in &args.signals {
-        let item = framework.resolve_item(given).map_err(|e| {
-            error::resolve_error("signal", e).hint("`cv levels LEVEL` lists every item id")
-        })?;
-        if !signals.contains(&item.id) {
-            signals.push(item.id.clone());
-        }
-    }
+    let signals = resolve::signals(&framework, &args.signals)?;
     let metrics = args
         .metrics
         .iter()
         .map(|m| entry::parse_metric(m))
         .collect::<Result<Vec<_>, _>>()?;
-    let mut links = Vec::new();
-    if !args.commits.is_empty() {
-        let repo = match &args.repo {
-            Some(p) => p.clone(),
-            None => std::env::current_dir()?,
-        };
-        for rev in &args.commits {
-            let c = git::resolve_commit(&repo, rev)?;
-            links.push(Link::Commit {
-                repo: c.repo,
-                sha: c.sha,
-                summary: (!c.summary.is_empty()).then_some(c.summary),
-            });
-        }
-    } else if args.repo.is_some() {
-        return Err(
-            CliError::usage("--repo only says where --commit is resolved").hint("add --commit REV"),
-        );
-    }
-    for url in &args.prs {
-        links.push(Link::Pr {
-            url: links::parse_pr_url(url)?,
-            summary: None,
-        });
-    }
-    for url in &args.urls {
-        links.push(Link::Url {
-            url: links::parse_url(url)?,
-            summary: None,
-        });
-    }
+    let resolved = resolve::links(&args.links)?;
     let new = Entry {
         id: String::new(),
         title,
@@ -172,9 +122,9 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
         remeasure,
         private: args.private,
         metrics,
-        links,
+        links: resolved.links,
     };
-    let saved = ledger.add_entry(new)?;
+    let saved = ledger.add_entry(new, &resolved.repos)?;
     if ctx.global.json {
         return ctx.ui.out(&super::levels::json(&saved));
     }

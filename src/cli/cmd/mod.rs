@@ -5,6 +5,7 @@ pub mod completions;
 pub mod diff;
 pub mod init;
 pub mod levels;
+pub mod link;
 pub mod list;
 pub mod log;
 pub mod man;

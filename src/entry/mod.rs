@@ -4,10 +4,14 @@
 //! Parsing is forgiving (unknown keys are allowed and kept in the file);
 //! errors carry `line:col`. Nothing here touches the disk or the terminal.
 
+mod doc;
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::links::Link;
+
+pub use doc::EntryDoc;
 
 /// Longest slug, in bytes, before the date prefix.
 pub const MAX_SLUG: usize = 60;

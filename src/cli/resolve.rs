@@ -1,0 +1,115 @@
+//! Turns the link and signal arguments that `log` and `link` share into
+//! checked values, before anything is written.
+
+use std::path::{Path, PathBuf};
+
+use super::error::{self, CliError};
+use crate::framework::Framework;
+use crate::git;
+use crate::links::{self, Link};
+
+/// The link flags of `cv log` and `cv link`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct LinkArgs {
+    /// A commit that proves it: HEAD, a short SHA, a branch (can be repeated)
+    #[arg(long = "commit", value_name = "REV")]
+    pub commits: Vec<String>,
+    /// The work repository --commit and PR shorthands are resolved in [default: the current directory's]
+    #[arg(long, value_name = "PATH")]
+    pub repo: Option<PathBuf>,
+    /// A pull/merge request: its URL, or `#N` / `owner/repo#N` in the work repository's forge (can be repeated)
+    #[arg(long = "pr", value_name = "URL")]
+    pub prs: Vec<String>,
+    /// Any other URL: a dashboard, a ticket, a doc (can be repeated)
+    #[arg(long = "url", value_name = "URL")]
+    pub urls: Vec<String>,
+}
+
+impl LinkArgs {
+    /// True when no link flag was given.
+    pub fn is_empty(&self) -> bool {
+        self.commits.is_empty() && self.prs.is_empty() && self.urls.is_empty()
+    }
+}
+
+/// Links ready to store, and the work repositories `cv.toml` should learn.
+#[derive(Debug, Default)]
+pub struct Resolved {
+    /// In the order given: commits, then requests, then URLs.
+    pub links: Vec<Link>,
+    /// (remote URL, local path) of each work repository with an https remote.
+    pub repos: Vec<(String, String)>,
+}
+
+/// Resolves every link flag; fails on the first bad one.
+pub fn links(args: &LinkArgs) -> Result<Resolved, CliError> {
+    let mut out = Resolved::default();
+    let needs_repo = !args.commits.is_empty() || args.prs.iter().any(|p| !p.contains("://"));
+    if args.repo.is_some() && !needs_repo {
+        return Err(CliError::usage(
+            "--repo only says where --commit and PR shorthands are resolved",
+        )
+        .hint("add --commit REV, or drop --repo"));
+    }
+    let repo_dir = match &args.repo {
+        Some(p) => p.clone(),
+        None => std::env::current_dir()?,
+    };
+    for rev in &args.commits {
+        let c = git::resolve_commit(&repo_dir, rev)?;
+        if c.repo.starts_with("https://") {
+            let pair = (c.repo.clone(), display_path(&c.path));
+            if !out.repos.contains(&pair) {
+                out.repos.push(pair);
+            }
+        }
+        out.links.push(Link::Commit {
+            repo: c.repo,
+            sha: c.sha,
+            summary: (!c.summary.is_empty()).then_some(c.summary),
+        });
+    }
+    let mut remote: Option<Option<String>> = None;
+    for given in &args.prs {
+        let remote = remote.get_or_insert_with(|| {
+            git::open_work_repo(&repo_dir)
+                .ok()
+                .and_then(|r| git::remote_url(&r))
+        });
+        out.links.push(Link::Pr {
+            url: links::expand_pr(given, remote.as_deref())?,
+            summary: None,
+        });
+    }
+    for url in &args.urls {
+        out.links.push(Link::Url {
+            url: links::parse_url(url)?,
+            summary: None,
+        });
+    }
+    Ok(out)
+}
+
+/// Resolves `--signal` values to full item ids, without repeats.
+pub fn signals(framework: &Framework, given: &[String]) -> Result<Vec<String>, CliError> {
+    let mut ids: Vec<String> = Vec::new();
+    for g in given {
+        let item = framework.resolve_item(g).map_err(|e| {
+            error::resolve_error("signal", e).hint("`cv levels LEVEL` lists every item id")
+        })?;
+        if !ids.contains(&item.id) {
+            ids.push(item.id.clone());
+        }
+    }
+    Ok(ids)
+}
+
+/// Shows a path under the home folder as `~/…`, as cv.toml's example does.
+fn display_path(path: &Path) -> String {
+    if let Some(home) = std::env::var_os("HOME").map(PathBuf::from)
+        && let Ok(rest) = path.strip_prefix(&home)
+    {
+        return format!("~/{}", rest.display());
+    }
+    path.display().to_string()
+}

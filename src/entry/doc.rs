@@ -1,0 +1,128 @@
+//! An entry file as a TOML document, for commands that change an existing
+//! entry (`link`, `edit`): edits are made on the document, so the user's
+//! comments, key order, formatting and unknown keys survive.
+
+use toml_edit::{ArrayOfTables, DocumentMut, Item, Value};
+
+use super::{Entry, ParseError, link_table};
+use crate::links::Link;
+
+/// An entry file's text, parsed both as a document and as an [`Entry`].
+#[derive(Debug, Clone)]
+pub struct EntryDoc {
+    doc: DocumentMut,
+    entry: Entry,
+}
+
+impl EntryDoc {
+    /// Parses an entry file; the same rules as [`Entry::parse`].
+    pub fn parse(text: &str) -> Result<EntryDoc, ParseError> {
+        let entry = Entry::parse(text)?;
+        let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let doc: DocumentMut = body.parse().map_err(|e: toml_edit::TomlError| {
+            let (line, column) = super::line_col(body, e.span().map_or(0, |s| s.start));
+            ParseError {
+                line,
+                column,
+                message: e.message().to_string(),
+            }
+        })?;
+        Ok(EntryDoc { doc, entry })
+    }
+
+    /// The typed view of the entry as it is now.
+    pub fn entry(&self) -> &Entry {
+        &self.entry
+    }
+
+    /// Appends a link unless the entry already has it; returns whether it was added.
+    ///
+    /// Links go to the `[[links]]` array of tables; an entry that wrote
+    /// `links = [ {…} ]` inline gets an inline table instead, in its style.
+    pub fn add_link(&mut self, link: &Link) -> bool {
+        if self.entry.links.iter().any(|l| same_link(l, link)) {
+            return false;
+        }
+        let table = link_table(link);
+        match self.doc.get_mut("links") {
+            Some(Item::ArrayOfTables(tables)) => tables.push(table),
+            Some(Item::Value(Value::Array(array))) => array.push(table.into_inline_table()),
+            _ => {
+                let mut tables = ArrayOfTables::new();
+                tables.push(table);
+                self.doc["links"] = Item::ArrayOfTables(tables);
+            }
+        }
+        self.entry.links.push(link.clone());
+        true
+    }
+
+    /// Renders the document back to text.
+    pub fn to_text(&self) -> String {
+        self.doc.to_string()
+    }
+}
+
+fn same_link(a: &Link, b: &Link) -> bool {
+    match (a, b) {
+        (Link::Commit { sha: x, .. }, Link::Commit { sha: y, .. }) => x.eq_ignore_ascii_case(y),
+        (Link::Pr { url: x, .. }, Link::Pr { url: y, .. })
+        | (Link::Url { url: x, .. }, Link::Url { url: y, .. }) => {
+            x.trim_end_matches('/') == y.trim_end_matches('/')
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HAND_WRITTEN: &str = r#"# My favourite win this quarter
+id = "2026-11-02-faster-search"
+title = "Faster search"   # keep it short
+date = 2026-11-02
+team_okr = "Q4-3"          # not a cv key: must survive
+
+[[links]]
+kind = "pr"
+url = "https://github.com/acme/shop/pull/1"
+"#;
+
+    #[test]
+    fn a_link_is_appended_and_everything_else_survives() {
+        let mut doc = EntryDoc::parse(HAND_WRITTEN).expect("parses");
+        let link = Link::Commit {
+            repo: "https://github.com/acme/shop".into(),
+            sha: "9fceb02d0ae598e95dc970b74767f19372d61af8".into(),
+            summary: Some("Cache".into()),
+        };
+        assert!(doc.add_link(&link));
+        assert!(!doc.add_link(&link), "the same commit is not linked twice");
+        let text = doc.to_text();
+        assert!(
+            text.starts_with(HAND_WRITTEN),
+            "the original text is untouched:\n{text}"
+        );
+        assert!(text.ends_with(
+            "\n[[links]]\nkind = \"commit\"\nrepo = \"https://github.com/acme/shop\"\nsha = \"9fceb02d0ae598e95dc970b74767f19372d61af8\"\nsummary = \"Cache\"\n"
+        ), "{text}");
+        assert_eq!(Entry::parse(&text).expect("still an entry").links.len(), 2);
+    }
+
+    #[test]
+    fn inline_links_stay_inline() {
+        let text = "id = \"a\"\ntitle = \"t\"\ndate = 2026-11-02\nlinks = [{ kind = \"url\", url = \"https://x.example\" }]\n";
+        let mut doc = EntryDoc::parse(text).expect("parses");
+        assert!(doc.add_link(&Link::Url {
+            url: "https://y.example".into(),
+            summary: None
+        }));
+        let out = doc.to_text();
+        assert!(
+            out.contains("{ kind = \"url\", url = \"https://x.example\" }"),
+            "{out}"
+        );
+        assert_eq!(Entry::parse(&out).expect("parses").links.len(), 2);
+    }
+}
