@@ -3,6 +3,8 @@
 
 mod common;
 
+mod test_check;
+mod test_edit;
 mod test_errors;
 mod test_init;
 mod test_levels;

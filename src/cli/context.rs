@@ -72,11 +72,11 @@ impl Ctx {
 
     /// Reads the ledger's entries keeping only what `keep` returns, warning
     /// about each broken file.
-    pub fn entries_as<T: Send>(
-        &self,
-        ledger: &Ledger,
-        keep: fn(crate::entry::Entry) -> T,
-    ) -> Result<Entries<T>, CliError> {
+    pub fn entries_as<T, F>(&self, ledger: &Ledger, keep: F) -> Result<Entries<T>, CliError>
+    where
+        T: Send,
+        F: Fn(crate::entry::Entry) -> Option<T> + Sync,
+    {
         let entries = crate::ledger::store::read_worktree_as(ledger.root(), keep)?;
         self.warn_broken(&entries.broken);
         Ok(entries)

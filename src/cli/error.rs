@@ -29,6 +29,8 @@ pub enum Kind {
     Usage,
     /// stdout was closed by the reader (`cv list | head`): exit 0 quietly.
     BrokenPipe,
+    /// Exit 1 with nothing more to print (`cv check` printed its findings).
+    Quiet,
 }
 
 /// An error ready to print: one message, its causes, and hints.
@@ -63,6 +65,14 @@ impl CliError {
         }
     }
 
+    /// A failure whose explanation was already printed (exit 1, no `error:` line).
+    pub fn quiet_failure() -> CliError {
+        CliError {
+            kind: Kind::Quiet,
+            ..CliError::failure("")
+        }
+    }
+
     /// Adds a hint line.
     pub fn hint(mut self, hint: impl Into<String>) -> CliError {
         self.hints.push(hint.into());
@@ -90,7 +100,7 @@ impl CliError {
     /// Returns the process exit code for this error.
     pub fn exit_code(&self) -> u8 {
         match self.kind {
-            Kind::Failure => EXIT_FAILURE,
+            Kind::Failure | Kind::Quiet => EXIT_FAILURE,
             Kind::Usage => EXIT_USAGE,
             Kind::BrokenPipe => EXIT_OK,
         }
@@ -98,7 +108,7 @@ impl CliError {
 
     /// Prints the error to stderr: `error:`, then `caused by:`, then `hint:`.
     pub fn print(&self) {
-        if self.kind == Kind::BrokenPipe {
+        if matches!(self.kind, Kind::BrokenPipe | Kind::Quiet) {
             return;
         }
         let mut err = std::io::stderr().lock();

@@ -73,6 +73,12 @@ pub enum Command {
     List(cmd::list::Args),
     /// Show one entry
     Show(cmd::show::Args),
+    /// Edit an entry in $VISUAL or $EDITOR, then validate it
+    Edit(cmd::edit::Args),
+    /// Remove an entry; git history keeps it
+    Rm(cmd::rm::Args),
+    /// Validate the whole ledger: cv.toml and every entry
+    Check(cmd::check::Args),
     /// Show the framework's levels, or one level's whole card
     Levels(cmd::levels::Args),
     /// Show what changes from one level to another
@@ -123,6 +129,9 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::Link(args) => cmd::link::run(&mut ctx, &args),
         Command::List(args) => cmd::list::run(&mut ctx, &args),
         Command::Show(args) => cmd::show::run(&mut ctx, &args),
+        Command::Edit(args) => cmd::edit::run(&mut ctx, &args),
+        Command::Rm(args) => cmd::rm::run(&mut ctx, &args),
+        Command::Check(args) => cmd::check::run(&mut ctx, &args),
         Command::Levels(args) => cmd::levels::run(&mut ctx, &args),
         Command::Diff(args) => cmd::diff::run(&mut ctx, &args),
         Command::Report(args) => cmd::report::run(&mut ctx, &args),

@@ -88,7 +88,7 @@ pub fn entry_files(root: &Path) -> Result<Vec<String>, LedgerError> {
 
 /// Reads and parses every entry file of the work tree, newest first.
 pub fn read_worktree(root: &Path) -> Result<Entries, LedgerError> {
-    let mut all = read_worktree_as(root, |entry| entry)?;
+    let mut all = read_worktree_as(root, Some)?;
     all.entries.sort_by(|a, b| {
         b.entry
             .date
@@ -103,10 +103,11 @@ pub fn read_worktree(root: &Path) -> Result<Entries, LedgerError> {
 /// Each entry is fully parsed and validated (so broken files are reported
 /// the same way by every command), then reduced at once: a report over
 /// 100,000 entries holds 100,000 small records, not 100,000 entries.
-pub fn read_worktree_as<T: Send>(
-    root: &Path,
-    keep: fn(Entry) -> T,
-) -> Result<Entries<T>, LedgerError> {
+pub fn read_worktree_as<T, F>(root: &Path, keep: F) -> Result<Entries<T>, LedgerError>
+where
+    T: Send,
+    F: Fn(Entry) -> Option<T> + Sync,
+{
     let files = entry_files(root)?;
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -115,7 +116,10 @@ pub fn read_worktree_as<T: Send>(
     let results: Vec<Result<Entries<T>, LedgerError>> = std::thread::scope(|scope| {
         let handles: Vec<_> = files
             .chunks(chunk)
-            .map(|part| scope.spawn(move || read_files(root, part, keep)))
+            .map(|part| {
+                let keep = &keep;
+                scope.spawn(move || read_files(root, part, &keep))
+            })
             .collect();
         handles
             .into_iter()
@@ -135,7 +139,7 @@ pub fn read_worktree_as<T: Send>(
 fn read_files<T>(
     root: &Path,
     files: &[String],
-    keep: fn(Entry) -> T,
+    keep: &(dyn Fn(Entry) -> Option<T> + Sync),
 ) -> Result<Entries<T>, LedgerError> {
     let mut out = Entries::default();
     let mut bytes = Vec::new();
@@ -148,10 +152,11 @@ fn read_files<T>(
             .map_err(LedgerError::io("read", &file))?;
         let path = rel.clone();
         match parse_bytes(&bytes) {
-            Ok(entry) => out.entries.push(StoredEntry {
-                path,
-                entry: keep(entry),
-            }),
+            Ok(entry) => {
+                if let Some(kept) = keep(entry) {
+                    out.entries.push(StoredEntry { path, entry: kept });
+                }
+            }
             Err(error) => out.broken.push(Broken { path, error }),
         }
     }

@@ -32,7 +32,7 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
             .hint("pass --commit REV, --pr URL or --url URL (each can be repeated)"));
     }
     let ledger = ctx.ledger()?;
-    let (id, path) = find_entry(ctx, &ledger, &args.id)?;
+    let (id, path) = find_entry(ctx, &ledger, &args.id, false)?;
     let resolved = resolve::links(&args.links)?;
     let message = format!("link: {id}");
     let added = ledger.write(&message, &resolved.repos, |_| {
@@ -69,14 +69,30 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
 }
 
 /// Resolves a typed entry id among the ledger's entries: (id, path).
+///
+/// With `include_broken`, files that do not parse are candidates too, by
+/// file name (for `rm` and `edit`, which do not need to read them).
 pub fn find_entry(
     ctx: &Ctx,
     ledger: &crate::ledger::Ledger,
     given: &str,
+    include_broken: bool,
 ) -> Result<(String, String), CliError> {
-    let all = ctx.entries_as(ledger, |e| e.id)?;
-    let index = ids::resolve(given, all.entries.iter().map(|s| s.entry.as_str()))
+    let all = ctx.entries_as(ledger, |e| Some(e.id))?;
+    let mut candidates: Vec<(String, String)> =
+        all.entries.into_iter().map(|s| (s.entry, s.path)).collect();
+    if include_broken {
+        for broken in all.broken {
+            let stem = broken
+                .path
+                .rsplit('/')
+                .next()
+                .unwrap_or(&broken.path)
+                .trim_end_matches(".toml");
+            candidates.push((stem.to_string(), broken.path.clone()));
+        }
+    }
+    let index = ids::resolve(given, candidates.iter().map(|(id, _)| id.as_str()))
         .map_err(|e| error::resolve_error("entry", e).hint("`cv list` shows every entry id"))?;
-    let found = &all.entries[index];
-    Ok((found.entry.clone(), found.path.clone()))
+    Ok(candidates.swap_remove(index))
 }

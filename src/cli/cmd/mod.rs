@@ -1,8 +1,10 @@
 //! One file per command: its `Args` (whose doc comments are the help), its
 //! `run`, then private helpers.
 
+pub mod check;
 pub mod completions;
 pub mod diff;
+pub mod edit;
 pub mod init;
 pub mod levels;
 pub mod link;
@@ -10,4 +12,5 @@ pub mod list;
 pub mod log;
 pub mod man;
 pub mod report;
+pub mod rm;
 pub mod show;

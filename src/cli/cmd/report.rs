@@ -68,23 +68,16 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
         args.format
     };
     let to_arg = args.to.as_deref().map(str::parse::<LevelId>).transpose()?;
-    let (framework, config, entries, default_until) = if args.demo {
-        let (config, entries) = crate::demo::load().map_err(CliError::failure)?;
-        // The demo is dated; anchor its window on its newest entry so it
-        // reads the same whatever day it is run.
-        let newest = entries.iter().map(|e| e.date).max().unwrap_or(ctx.today);
-        let evidence: Vec<Evidence> = entries.into_iter().map(Evidence::from).collect();
-        (Framework::builtin()?, config, evidence, newest)
+    let demo = if args.demo {
+        Some(crate::demo::load().map_err(CliError::failure)?)
     } else {
-        let ledger = ctx.ledger()?;
-        let framework = ledger.framework()?;
-        let entries: Vec<Evidence> = ctx
-            .entries_as(&ledger, Evidence::from)?
-            .entries
-            .into_iter()
-            .map(|s| s.entry)
-            .collect();
-        (framework, ledger.config().clone(), entries, ctx.today)
+        None
+    };
+    // The demo is dated; anchor its window on its newest entry so it reads
+    // the same whatever day it is run.
+    let default_until = match &demo {
+        Some((_, entries)) => entries.iter().map(|e| e.date).max().unwrap_or(ctx.today),
+        None => ctx.today,
     };
     let until = match &args.until {
         Some(d) => dates::parse_day(d, ctx.today)?,
@@ -99,6 +92,27 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
             "the window starts ({since}) after it ends ({until})"
         )));
     }
+    let window = Window { since, until };
+    // Only entries inside the window matter; the rest are parsed (so broken
+    // files are still reported) and dropped at once.
+    let in_window = |e: crate::entry::Entry| window.contains(e.date).then(|| Evidence::from(e));
+    let (framework, config, entries) = match demo {
+        Some((config, entries)) => {
+            let evidence: Vec<Evidence> = entries.into_iter().filter_map(in_window).collect();
+            (Framework::builtin()?, config, evidence)
+        }
+        None => {
+            let ledger = ctx.ledger()?;
+            let framework = ledger.framework()?;
+            let entries: Vec<Evidence> = ctx
+                .entries_as(&ledger, in_window)?
+                .entries
+                .into_iter()
+                .map(|s| s.entry)
+                .collect();
+            (framework, ledger.config().clone(), entries)
+        }
+    };
     let (from, to) = match to_arg {
         Some(t) => {
             let from = t.prev().ok_or_else(|| {
@@ -112,7 +126,7 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
     let options = Options {
         from,
         to,
-        window: Window { since, until },
+        window,
         include_private: args.include_private,
         name: config.profile.name.clone(),
     };

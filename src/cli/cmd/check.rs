@@ -1,0 +1,128 @@
+//! `cv check`: validate the whole ledger.
+
+use crate::check::{self, Finding, Kind};
+use crate::cli::context::Ctx;
+use crate::cli::error::CliError;
+use crate::ledger::{self, Ledger, LedgerError};
+
+/// Validate the whole ledger: cv.toml and every entry
+///
+/// Reports TOML errors, missing required fields, unknown or ambiguous signal
+/// ids (with suggestions), duplicate ids, ids that do not match their file
+/// name, files in the wrong year folder, future dates and malformed links,
+/// each with file:line:col and a hint. Exits 1 when anything is found.
+#[derive(Debug, clap::Args)]
+#[command(after_long_help = "\
+Examples:
+  cv check
+  cv check --json | jq '.[] | select(.kind == \"unknown_signal\")'")]
+pub struct Args {}
+
+/// Runs `cv check`.
+pub fn run(ctx: &mut Ctx, _args: &Args) -> Result<(), CliError> {
+    let root = ctx.ledger_path()?;
+    let findings = match Ledger::open(&root) {
+        Ok(ledger) => match ledger.framework() {
+            Ok(framework) => check_entries(&ledger, &framework, ctx)?,
+            Err(e) => vec![config_finding("cv.toml", &e)],
+        },
+        Err(e @ LedgerError::Config { .. }) => {
+            let LedgerError::Config {
+                line,
+                column,
+                message,
+                ..
+            } = &e
+            else {
+                unreachable!("matched above")
+            };
+            vec![Finding {
+                file: ledger::CONFIG_FILE.to_string(),
+                line: *line,
+                column: *column,
+                kind: Kind::Config,
+                message: message.clone(),
+                hint: "fix cv.toml by hand; see docs/format.md for its keys".to_string(),
+            }]
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if ctx.global.json {
+        ctx.ui.out(&super::levels::json(&findings))?;
+    } else if findings.is_empty() {
+        ctx.ui.status("The ledger is valid: no problems found.");
+    } else {
+        let mut text = String::new();
+        for f in &findings {
+            text.push_str(&format!(
+                "{}:{}:{}: {}: {}\n  hint: {}\n",
+                f.file,
+                f.line,
+                f.column,
+                kind_label(f.kind),
+                f.message,
+                f.hint
+            ));
+        }
+        ctx.ui.out(&text)?;
+        ctx.ui.status(&format!(
+            "{} {} found.",
+            findings.len(),
+            if findings.len() == 1 {
+                "problem"
+            } else {
+                "problems"
+            }
+        ));
+    }
+    if findings.is_empty() {
+        Ok(())
+    } else {
+        // Exit 1 with nothing more to print: the findings are the message.
+        Err(CliError::quiet_failure())
+    }
+}
+
+fn check_entries(
+    ledger: &Ledger,
+    framework: &crate::framework::Framework,
+    ctx: &Ctx,
+) -> Result<Vec<Finding>, CliError> {
+    let files = ledger::store::entry_files(ledger.root())?;
+    let mut contents = Vec::with_capacity(files.len());
+    for rel in &files {
+        let path = ledger.root().join(rel);
+        let bytes = std::fs::read(&path).map_err(LedgerError::io("read", &path))?;
+        contents.push((rel.as_str(), bytes));
+    }
+    Ok(check::check_ledger(
+        contents.iter().map(|(rel, bytes)| (*rel, bytes.as_slice())),
+        framework,
+        ctx.today,
+    ))
+}
+
+fn config_finding(file: &str, e: &LedgerError) -> Finding {
+    Finding {
+        file: file.to_string(),
+        line: 1,
+        column: 1,
+        kind: Kind::Config,
+        message: e.to_string(),
+        hint: "fix the framework file named in cv.toml [framework] path".to_string(),
+    }
+}
+
+fn kind_label(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Parse => "parse error",
+        Kind::Config => "config error",
+        Kind::UnknownSignal => "unknown signal",
+        Kind::AmbiguousSignal => "ambiguous signal",
+        Kind::DuplicateId => "duplicate id",
+        Kind::IdMismatch => "id mismatch",
+        Kind::WrongFolder => "wrong folder",
+        Kind::FutureDate => "future date",
+        Kind::BadLink => "bad link",
+    }
+}

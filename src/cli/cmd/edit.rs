@@ -1,0 +1,207 @@
+//! `cv edit ID`: edit an entry in `$VISUAL`/`$EDITOR`, then re-validate.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::check;
+use crate::cli::context::Ctx;
+use crate::cli::error::CliError;
+use crate::entry::{self, Entry};
+use crate::ledger::{Change, Ledger, LedgerError};
+
+/// Where drafts live, inside the ledger's `.git/`: never committed, never lost.
+const DRAFTS: &str = "cv-drafts";
+
+/// Edit an entry in $VISUAL or $EDITOR, then validate it
+///
+/// Opens a draft copy of the entry; when the editor exits, the draft is
+/// validated like `cv check` does and committed as `edit: <id>`. An editor
+/// that exits non-zero aborts with the original kept. An invalid draft is
+/// never lost: it stays in the ledger's .git/cv-drafts/ and the next
+/// `cv edit` of that entry offers it again. The editor command is run as git
+/// runs it: through `sh -c` when it has shell metacharacters, else directly.
+#[derive(Debug, clap::Args)]
+#[command(after_long_help = "\
+Examples:
+  cv edit cut-checkout-latency
+  EDITOR='code --wait' cv edit 2026-11-20-cut-checkout-latency-for-eu-shoppers")]
+pub struct Args {
+    /// The entry's id, or an unambiguous end of it
+    pub id: String,
+}
+
+/// Runs `cv edit`.
+pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
+    let ledger = ctx.ledger()?;
+    let framework = ledger.framework()?;
+    // A broken entry can be edited: that is how it gets fixed.
+    let (id, path) = super::link::find_entry(ctx, &ledger, &args.id, true)?;
+    let file = ledger.root().join(&path);
+    let original = std::fs::read(&file).map_err(LedgerError::io("read", &file))?;
+    let draft = draft_path(&ledger, &id);
+    if draft.exists() {
+        let resume = !ctx.ui.can_prompt()
+            || dialoguer::Confirm::new()
+                .with_prompt(format!("An unsaved draft of {id} is waiting. Resume it?"))
+                .default(true)
+                .interact()
+                .map_err(super::init::prompt_error)?;
+        if resume {
+            ctx.ui.status(&format!("Resuming your draft of {id}."));
+        } else {
+            write_draft(&draft, &original)?;
+        }
+    } else {
+        write_draft(&draft, &original)?;
+    }
+    loop {
+        run_editor(&draft)?;
+        let edited = std::fs::read(&draft).map_err(LedgerError::io("read", &draft))?;
+        if edited == original {
+            let _ = std::fs::remove_file(&draft);
+            ctx.ui.status(&format!("No changes to {id}."));
+            return Ok(());
+        }
+        match validate(&edited, &id, &path, &framework, ctx.today) {
+            Ok(entry) => {
+                let new_path = entry.rel_path();
+                let mut changes = vec![Change::put(new_path.clone(), edited)];
+                if new_path != path {
+                    // The date moved to another year: the file moves folder.
+                    changes.push(Change::delete(path.clone()));
+                }
+                ledger.write(&format!("edit: {id}"), &[], |_| Ok((changes, ())))?;
+                let _ = std::fs::remove_file(&draft);
+                ctx.ui.status(&format!("Saved {new_path}"));
+                return Ok(());
+            }
+            Err(problems) => {
+                for p in &problems {
+                    ctx.ui
+                        .warn(&format!("{}:{}:{}: {}", path, p.line, p.column, p.message));
+                    ctx.ui.hint(&p.hint);
+                }
+                let again = ctx.ui.can_prompt()
+                    && dialoguer::Select::new()
+                        .with_prompt("The entry is not valid")
+                        .items([
+                            "Edit it again",
+                            "Abort (the original is kept, your draft too)",
+                        ])
+                        .default(0)
+                        .interact()
+                        .map_err(super::init::prompt_error)?
+                        == 0;
+                if !again {
+                    return Err(CliError::usage(format!(
+                        "{id} was not changed: the edited entry is not valid"
+                    ))
+                    .hint(format!(
+                        "your draft is kept at {}; `cv edit {id}` offers it again",
+                        draft.display()
+                    )));
+                }
+            }
+        }
+    }
+}
+
+fn draft_path(ledger: &Ledger, id: &str) -> PathBuf {
+    ledger
+        .root()
+        .join(".git")
+        .join(DRAFTS)
+        .join(format!("{id}.toml"))
+}
+
+fn write_draft(draft: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    crate::ledger::write::write_durably(draft, bytes)?;
+    Ok(())
+}
+
+/// Validates an edited entry: everything `cv check` checks, plus an id
+/// that stays what it was (entries are found by id).
+fn validate(
+    bytes: &[u8],
+    id: &str,
+    path: &str,
+    framework: &crate::framework::Framework,
+    today: chrono::NaiveDate,
+) -> Result<Entry, Vec<check::Finding>> {
+    let text = std::str::from_utf8(bytes).map_err(|_| {
+        vec![check::Finding {
+            file: path.to_string(),
+            line: 1,
+            column: 1,
+            kind: check::Kind::Parse,
+            message: "the file is not valid UTF-8".to_string(),
+            hint: "save it as UTF-8".to_string(),
+        }]
+    })?;
+    let entry = Entry::parse(text).map_err(|_| check::check_entry(text, path, framework, today))?;
+    if entry.id != id {
+        return Err(vec![check::Finding {
+            file: path.to_string(),
+            line: 1,
+            column: 1,
+            kind: check::Kind::IdMismatch,
+            message: format!("the id changed from '{id}' to '{}'", entry.id),
+            hint: format!(
+                "keep id = \"{id}\"; to start over, `cv log` a new entry and `cv rm` this one"
+            ),
+        }]);
+    }
+    // Where the entry will live after the edit (its year may have changed).
+    let new_path = entry::rel_path(entry.date, id);
+    let problems = check::check_entry(text, &new_path, framework, today);
+    if problems.is_empty() {
+        Ok(entry)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Runs the user's editor on `file` as git does.
+fn run_editor(file: &Path) -> Result<(), CliError> {
+    let editor = std::env::var("VISUAL")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .or_else(|| {
+            std::env::var("EDITOR")
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+        })
+        .unwrap_or_else(|| "vi".to_string());
+    // git treats ":" as "no editor": the file is taken as it is.
+    if editor == ":" {
+        return Ok(());
+    }
+    // git's rule (run-command.c): a command with any of these characters
+    // goes through the shell, with the file as "$@"; otherwise it is run
+    // directly, so paths with spaces in the file name still work.
+    const SHELL_CHARS: &str = "|&;<>()$`\\\"' \t\n*?[#~=%";
+    let mut command = if editor.chars().any(|c| SHELL_CHARS.contains(c)) {
+        let mut c = Command::new("sh");
+        c.arg("-c")
+            .arg(format!("{editor} \"$@\""))
+            .arg(&editor)
+            .arg(file);
+        c
+    } else {
+        let mut c = Command::new(&editor);
+        c.arg(file);
+        c
+    };
+    let status = command.status().map_err(|e| {
+        CliError::failure(format!("cannot run the editor '{editor}': {e}"))
+            .hint("set $VISUAL or $EDITOR to your editor")
+    })?;
+    if !status.success() {
+        let _ = std::fs::remove_file(file);
+        return Err(CliError::failure(format!(
+            "the editor exited with {status}; nothing was changed"
+        ))
+        .hint("the original entry is kept as it was"));
+    }
+    Ok(())
+}
