@@ -22,3 +22,4 @@ pub mod level;
 pub mod links;
 pub mod readiness;
 pub mod report;
+pub mod suggest;

@@ -7,6 +7,7 @@ mod test_check;
 mod test_edit;
 mod test_errors;
 mod test_init;
+mod test_interactive;
 mod test_levels;
 mod test_link;
 mod test_log;

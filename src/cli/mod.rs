@@ -1,6 +1,7 @@
 //! The command-line layer: parses arguments, resolves them into checked
 //! values, calls the core, renders the results and maps errors to exit codes.
 
+pub mod capture;
 pub mod cmd;
 pub mod context;
 pub mod error;

@@ -1,5 +1,6 @@
 //! `cv log`: record one piece of evidence as one commit.
 
+use crate::cli::capture::{self, Draft, Given};
 use crate::cli::context::Ctx;
 use crate::cli::error::CliError;
 use crate::cli::resolve::{self, LinkArgs};
@@ -67,27 +68,21 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
     let ledger = ctx.ledger()?;
     let framework = ledger.framework()?;
     let title = match &args.title {
-        Some(t) => t.trim().to_string(),
-        None if ctx.ui.can_prompt() => dialoguer::Input::<String>::new()
-            .with_prompt("What did you ship?")
-            .interact_text()
-            .map_err(super::init::prompt_error)?
-            .trim()
-            .to_string(),
-        None => {
+        Some(t) if t.trim().is_empty() => {
             return Err(
-                CliError::usage("a title is required").hint("pass --title 'What you shipped'")
+                CliError::usage("the title is empty").hint("pass --title 'What you shipped'")
             );
         }
+        Some(t) => Some(t.trim().to_string()),
+        None => None,
     };
-    if title.is_empty() {
-        return Err(CliError::usage("the title is empty").hint("pass --title 'What you shipped'"));
-    }
     let date = match &args.date {
-        Some(d) => dates::parse_day(d, ctx.today)?,
-        None => ctx.today,
+        Some(d) => Some(dates::parse_day(d, ctx.today)?),
+        None => None,
     };
-    if date > ctx.today {
+    if let Some(date) = date
+        && date > ctx.today
+    {
         return Err(CliError::usage(format!("{date} is in the future")).hint(
             "an entry records value that already reached the customer; log it once it ships",
         ));
@@ -97,34 +92,66 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
         .as_deref()
         .map(|d| dates::parse_day(d, ctx.today))
         .transpose()?;
-    let signals = resolve::signals(&framework, &args.signals)?;
     let metrics = args
         .metrics
         .iter()
         .map(|m| entry::parse_metric(m))
         .collect::<Result<Vec<_>, _>>()?;
-    let resolved = resolve::links(&args.links)?;
+    let draft = Draft {
+        title,
+        date,
+        customer: non_empty(&args.customer),
+        problem: non_empty(&args.problem),
+        outcome: non_empty(&args.outcome),
+        metrics,
+        signals: resolve::signals(&framework, &args.signals)?,
+        links: resolve::links(&args.links)?,
+    };
+    let draft = if ctx.ui.can_prompt() {
+        let given = Given {
+            date: args.date.is_some(),
+            customer: args.customer.is_some(),
+            outcome: args.outcome.is_some(),
+            metrics: !args.metrics.is_empty(),
+            signals: !args.signals.is_empty(),
+            links: !args.links.is_empty(),
+        };
+        let level = ledger.config().profile.level;
+        match capture::ask(&ctx.ui, &framework, level, ctx.today, draft, given)? {
+            Some(draft) => draft,
+            None => {
+                ctx.ui.status("Nothing saved.");
+                return Ok(());
+            }
+        }
+    } else {
+        draft
+    };
+    let Some(title) = draft.title else {
+        return Err(CliError::usage("a title is required")
+            .hint("pass --title 'What you shipped' (cv asks for it when run at a terminal)"));
+    };
     let new = Entry {
         id: String::new(),
         title,
-        date,
-        signals,
+        date: draft.date.unwrap_or(ctx.today),
+        signals: draft.signals,
         tags: args
             .tags
             .iter()
             .map(|t| t.trim().to_string())
             .filter(|t| !t.is_empty())
             .collect(),
-        customer: non_empty(&args.customer),
-        problem: non_empty(&args.problem),
-        outcome: non_empty(&args.outcome),
+        customer: draft.customer,
+        problem: draft.problem,
+        outcome: draft.outcome,
         notes: non_empty(&args.notes),
         remeasure,
         private: args.private,
-        metrics,
-        links: resolved.links,
+        metrics: draft.metrics,
+        links: draft.links.links,
     };
-    let saved = ledger.add_entry(new, &resolved.repos)?;
+    let saved = ledger.add_entry(new, &draft.links.repos)?;
     if ctx.global.json {
         return ctx.ui.out(&super::levels::json(&saved));
     }
