@@ -8,26 +8,51 @@ fn a_missing_ledger_says_to_run_init() {
     assert!(err.contains("hint: run `cv init`"), "{err}");
 }
 
+/// The catalogue: every bad input exits non-zero with exactly one `error:`
+/// line (checked by `fails_with`), never panics, and leaves the ledger's HEAD
+/// and work tree exactly as they were.
 #[test]
 fn bad_input_is_refused_and_changes_nothing() {
     let env = TestEnv::new();
     env.init();
-    env.cv(&["log", "--title", "Existing"]).ok();
-    let before = env.ledger_state();
+    env.cv(&["log", "--title", "Existing", "--date", "2026-11-01"])
+        .ok();
+    let (repo, _) = env.work_repo("shop", "First");
+    let repo = repo.to_str().expect("utf8").to_string();
     let not_a_repo = env.root().join("home");
-    let cases: Vec<(Vec<&str>, &str)> = vec![
-        (vec!["log"], "a title is required"),
-        (vec!["log", "--title", "  "], "title is empty"),
+    let not_a_repo = not_a_repo.to_str().expect("utf8");
+    let before = env.ledger_state();
+    let cases: Vec<(Vec<&str>, i32, &str)> = vec![
+        (vec!["log"], 2, "a title is required"),
+        (vec!["log", "--title", "  "], 2, "title is empty"),
+        (
+            vec!["log", "--title", "../../.."],
+            2,
+            "has no letters or digits",
+        ),
         (
             vec!["log", "--title", "x", "--date", "2026-02-30"],
+            2,
+            "is not a day of the calendar",
+        ),
+        (
+            vec!["log", "--title", "x", "--date", "2026-13-01"],
+            2,
             "is not a day of the calendar",
         ),
         (
             vec!["log", "--title", "x", "--date", "2027-01-01"],
+            2,
             "is in the future",
         ),
         (
             vec!["log", "--title", "x", "--date", "someday"],
+            2,
+            "is not a date",
+        ),
+        (
+            vec!["log", "--title", "x", "--remeasure", "next year"],
+            2,
             "is not a date",
         ),
         (
@@ -38,6 +63,7 @@ fn bad_input_is_refused_and_changes_nothing() {
                 "--signal",
                 "drives-measurable-outcome",
             ],
+            2,
             "did you mean senior.behavior.drives-measurable-outcomes",
         ),
         (
@@ -48,10 +74,17 @@ fn bad_input_is_refused_and_changes_nothing() {
                 "--signal",
                 "defines-success-criteria",
             ],
+            2,
             "is ambiguous",
         ),
         (
             vec!["log", "--title", "x", "--metric", "latency fast"],
+            2,
+            "is not a metric",
+        ),
+        (
+            vec!["log", "--title", "x", "--metric", "latency: 2 -> fast"],
+            2,
             "is not a metric",
         ),
         (
@@ -62,11 +95,30 @@ fn bad_input_is_refused_and_changes_nothing() {
                 "--pr",
                 "https://github.com/acme/shop/issues/3",
             ],
+            2,
             "is not a pull or merge request URL",
         ),
         (
+            vec!["log", "--title", "x", "--pr", "github.com/acme/shop/pull/3"],
+            2,
+            "is not a pull or merge request URL",
+        ),
+        (
+            vec!["log", "--title", "x", "--pr", "#12", "--repo", not_a_repo],
+            2,
+            "needs a work repository with a remote",
+        ),
+        (
             vec!["log", "--title", "x", "--url", "not a url"],
+            2,
             "is not an http or https URL",
+        ),
+        (
+            vec![
+                "log", "--title", "x", "--commit", "HEAD", "--repo", not_a_repo,
+            ],
+            2,
+            "is not inside a git repository",
         ),
         (
             vec![
@@ -74,29 +126,119 @@ fn bad_input_is_refused_and_changes_nothing() {
                 "--title",
                 "x",
                 "--commit",
-                "HEAD",
+                "no-such-branch",
                 "--repo",
-                not_a_repo.to_str().expect("utf8"),
+                &repo,
             ],
-            "is not inside a git repository",
+            2,
+            "does not name a commit",
         ),
         (
+            vec!["log", "--title", "x", "--repo", &repo],
+            2,
+            "--repo only says where",
+        ),
+        (
+            vec!["link", "existing", "--commit", "deadbeef", "--repo", &repo],
+            2,
+            "does not name a commit",
+        ),
+        (
+            vec!["link", "no-such-entry", "--url", "https://x.example"],
+            2,
+            "unknown entry",
+        ),
+        (vec!["link", "existing"], 2, "nothing to link"),
+        (vec!["rm", "existing"], 2, "pass --yes"),
+        (vec!["rm", "no-such-entry", "--yes"], 2, "unknown entry"),
+        (vec!["edit", "no-such-entry"], 2, "unknown entry"),
+        (vec!["show", "no-such-entry"], 2, "unknown entry"),
+        (vec!["list", "--since", "the other day"], 2, "is not a date"),
+        (
             vec!["report", "--since", "2026-12-01", "--until", "2026-11-01"],
+            2,
             "starts",
         ),
-        (vec!["report", "--to", "L9"], "unknown level"),
-        (vec!["show", "no-such-entry"], "unknown entry"),
+        (vec!["report", "--to", "L9"], 2, "unknown level"),
+        (vec!["report", "--format", "pdf"], 2, "invalid value 'pdf'"),
+        (vec!["diff", "staff", "mid"], 2, "is not below"),
+        (
+            vec!["log", "--title", "x", "--no-such-flag"],
+            2,
+            "unexpected argument '--no-such-flag'",
+        ),
     ];
-    for (args, expected) in cases {
-        let run = env.cv(&args);
-        let err = run.fails_with(2);
-        assert!(err.starts_with("error: "), "{args:?}:\n{run}");
+    assert!(cases.len() >= 20);
+    for (args, code, expected) in &cases {
+        let run = env.cv(args);
+        let err = run.fails_with(*code);
         assert!(
             err.contains(expected),
             "{args:?}: expected {expected:?}:\n{run}"
         );
         assert_eq!(env.ledger_state(), before, "{args:?} changed the ledger");
     }
+
+    // Arguments that are not UTF-8.
+    #[cfg(unix)]
+    {
+        use std::ffi::OsString;
+        use std::os::unix::ffi::OsStringExt;
+        let run = env.cv_os(&[
+            "log".into(),
+            "--title".into(),
+            OsString::from_vec(vec![b'a', 0xff, b'b']),
+        ]);
+        assert!(run.fails_with(2).contains("invalid UTF-8"), "{run}");
+        assert_eq!(env.ledger_state(), before);
+    }
+
+    // A broken entry: commands that must change it refuse, others still work.
+    let broken = "entries/2026/2026-11-05-broken.toml";
+    std::fs::write(
+        env.ledger().join(broken),
+        "id = \"2026-11-05-broken\"\ntitle = \"Broken\"\ndate = 2026-11-05\nsignals = [\n",
+    )
+    .expect("write");
+    env.git(&env.ledger(), &["add", broken]);
+    env.git(
+        &env.ledger(),
+        &["commit", "-q", "-m", "a hand edit gone wrong"],
+    );
+    let before = env.ledger_state();
+    let run = env.cv(&["link", "broken", "--url", "https://x.example"]);
+    assert!(
+        run.fails_with(2).contains("unknown entry 'broken'"),
+        "{run}"
+    );
+    assert!(
+        run.stderr
+            .contains(&format!("warning: skipping {broken}:4:")),
+        "{run}"
+    );
+    assert_eq!(env.ledger_state(), before);
+    env.cv(&["list"]).ok();
+
+    // A broken cv.toml: nothing that needs it runs, and nothing changes.
+    std::fs::write(env.ledger().join("cv.toml"), "[profile\nlevel = \"mid\"\n").expect("write");
+    env.git(&env.ledger(), &["commit", "-q", "-am", "break cv.toml"]);
+    let before = env.ledger_state();
+    let run = env.cv(&["log", "--title", "x"]);
+    assert!(run.fails_with(1).contains("cv.toml:1:"), "{run}");
+    assert_eq!(env.ledger_state(), before);
+
+    // A ledger path that is a file.
+    let file = env.root().join("a-file");
+    std::fs::write(&file, "x").expect("write");
+    let run = env.cv(&[
+        "--ledger",
+        file.to_str().expect("utf8"),
+        "log",
+        "--title",
+        "x",
+    ]);
+    assert!(run.fails_with(1).contains("is not a folder"), "{run}");
+    assert_eq!(std::fs::read_to_string(&file).expect("read"), "x");
 }
 
 #[test]

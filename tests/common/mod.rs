@@ -32,6 +32,12 @@ impl Run {
     #[track_caller]
     pub fn fails_with(&self, code: i32) -> &str {
         assert_eq!(self.code, code, "unexpected exit:\n{self}");
+        let errors = self
+            .stderr
+            .lines()
+            .filter(|l| l.starts_with("error:"))
+            .count();
+        assert_eq!(errors, 1, "exactly one error: line:\n{self}");
         assert!(
             !self.stderr.contains("panicked"),
             "a panic reached the user:\n{self}"
@@ -114,6 +120,13 @@ impl TestEnv {
     /// Runs the real `cv` binary with `args`, stdin closed.
     pub fn cv(&self, args: &[&str]) -> Run {
         self.cv_in(&self.root().join("work"), args)
+    }
+
+    /// Runs `cv` with arguments that need not be UTF-8.
+    pub fn cv_os(&self, args: &[std::ffi::OsString]) -> Run {
+        let mut cmd = self.command(env!("CARGO_BIN_EXE_cv"));
+        cmd.args(args);
+        run(cmd)
     }
 
     /// Runs `cv` from another working directory.

@@ -73,6 +73,12 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
                 CliError::usage("the title is empty").hint("pass --title 'What you shipped'")
             );
         }
+        Some(t) if !t.chars().any(char::is_alphanumeric) => {
+            return Err(
+                CliError::usage(format!("the title '{t}' has no letters or digits"))
+                    .hint("say what you shipped, e.g. --title 'Cut checkout latency'"),
+            );
+        }
         Some(t) => Some(t.trim().to_string()),
         None => None,
     };
