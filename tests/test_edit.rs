@@ -1,3 +1,7 @@
+//! `cv edit` and `cv rm`, with fake editors written as shell scripts (POSIX only).
+
+#![cfg(unix)]
+
 use crate::common::TestEnv;
 
 const PATH: &str = "entries/2026/2026-11-02-faster-search.toml";
@@ -40,7 +44,11 @@ fn edit_keeps_comments_and_unknown_keys_and_commits_once() {
     let env = TestEnv::new();
     ledger_with_hand_written_entry(&env);
     // An editor command with arguments and quotes goes through `sh -c`, as in git.
-    let run = edit(&env, "sed -i 's/Old title/New title/'", "faster-search");
+    let run = edit(
+        &env,
+        "perl -pi -e 's/Old title/New title/'",
+        "faster-search",
+    );
     run.ok();
     let text = env.read(PATH);
     assert_eq!(text, HAND_WRITTEN.replace("Old title", "New title"));
@@ -81,7 +89,7 @@ fn an_invalid_edit_keeps_the_original_and_the_draft() {
     let fixes = script(
         &env,
         "fixes.sh",
-        "sed -i 's/^signals = \\[$/signals = [\"mid.signal.defines-success-criteria\"]/' \"$1\"",
+        "perl -pi -e 's/^signals = \\[$/signals = [\"mid.signal.defines-success-criteria\"]/' \"$1\"",
     );
     let run = edit(&env, &fixes, "faster-search");
     run.ok();
@@ -118,7 +126,7 @@ fn a_new_year_moves_the_file_and_an_id_change_is_refused() {
     ledger_with_hand_written_entry(&env);
     let run = edit(
         &env,
-        "sed -i s/^date\\ =\\ 2026-11-02/date\\ =\\ 2025-12-30/",
+        "perl -pi -e s/^date\\ =\\ 2026-11-02/date\\ =\\ 2025-12-30/",
         "faster-search",
     );
     run.ok();
@@ -130,7 +138,7 @@ fn a_new_year_moves_the_file_and_an_id_change_is_refused() {
     let before = env.ledger_state();
     let run = edit(
         &env,
-        "sed -i s/faster-search/slower-search/",
+        "perl -pi -e s/faster-search/slower-search/",
         "faster-search",
     );
     assert!(run.fails_with(2).contains("the id changed"), "{run}");

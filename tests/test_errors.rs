@@ -208,7 +208,13 @@ fn bad_input_is_refused_and_changes_nothing() {
     let before = env.ledger_state();
     let run = env.cv(&["link", "broken", "--url", "https://x.example"]);
     assert!(
-        run.fails_with(2).contains("unknown entry 'broken'"),
+        run.fails_with(2)
+            .contains(&format!("error: {broken}:4:12:")),
+        "{run}"
+    );
+    assert!(
+        run.stderr
+            .contains("hint: fix the entry first: `cv edit 2026-11-05-broken`"),
         "{run}"
     );
     assert!(

@@ -61,14 +61,18 @@ fn link_refuses_a_broken_entry_and_bad_flags() {
     std::fs::write(&path, "id = \"2026-11-22-broken-soon\"\ntitle = \"Broken soon\"\ndate = 2026-11-22\nsignals = [\n").expect("write");
     env.git(&env.ledger(), &["commit", "-q", "-am", "break it"]);
     let before = env.ledger_state();
-    // A broken entry is skipped by the id lookup with a warning, so it is unknown.
+    // A broken entry is named with its location, and refused.
     let run = env.cv(&["link", "broken-soon", "--url", "https://x.example"]);
     let err = run.fails_with(2);
     assert!(
         err.contains("warning: skipping entries/2026/2026-11-22-broken-soon.toml:"),
         "{run}"
     );
-    assert!(err.contains("unknown entry 'broken-soon'"), "{run}");
+    assert!(
+        err.contains("error: entries/2026/2026-11-22-broken-soon.toml:4:12:"),
+        "{run}"
+    );
+    assert!(err.contains("`cv edit 2026-11-22-broken-soon`"), "{run}");
     assert_eq!(env.ledger_state(), before);
     let run = env.cv(&["link", "broken-soon"]);
     assert!(run.fails_with(2).contains("nothing to link"), "{run}");

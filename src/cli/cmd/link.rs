@@ -70,8 +70,9 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
 
 /// Resolves a typed entry id among the ledger's entries: (id, path).
 ///
-/// With `include_broken`, files that do not parse are candidates too, by
-/// file name (for `rm` and `edit`, which do not need to read them).
+/// Files that do not parse are found by file name too: `rm` and `edit`
+/// (`include_broken`) can act on them; for other commands naming one is an
+/// error that gives its location.
 pub fn find_entry(
     ctx: &Ctx,
     ledger: &crate::ledger::Ledger,
@@ -81,18 +82,29 @@ pub fn find_entry(
     let all = ctx.entries_as(ledger, |e| Some(e.id))?;
     let mut candidates: Vec<(String, String)> =
         all.entries.into_iter().map(|s| (s.entry, s.path)).collect();
-    if include_broken {
-        for broken in all.broken {
-            let stem = broken
-                .path
-                .rsplit('/')
-                .next()
-                .unwrap_or(&broken.path)
-                .trim_end_matches(".toml");
-            candidates.push((stem.to_string(), broken.path.clone()));
-        }
+    let good = candidates.len();
+    for broken in &all.broken {
+        let stem = broken
+            .path
+            .rsplit('/')
+            .next()
+            .unwrap_or(&broken.path)
+            .trim_end_matches(".toml");
+        candidates.push((stem.to_string(), broken.path.clone()));
     }
     let index = ids::resolve(given, candidates.iter().map(|(id, _)| id.as_str()))
         .map_err(|e| error::resolve_error("entry", e).hint("`cv list` shows every entry id"))?;
+    if index >= good && !include_broken {
+        // It names a file that does not parse: say so, rather than "unknown".
+        let broken = &all.broken[index - good];
+        return Err(CliError::usage(format!(
+            "{}:{}:{}: {}",
+            broken.path, broken.error.line, broken.error.column, broken.error.message
+        ))
+        .hint(format!(
+            "fix the entry first: `cv edit {}`; nothing was changed",
+            candidates[index].0
+        )));
+    }
     Ok(candidates.swap_remove(index))
 }
