@@ -123,6 +123,50 @@ struct Parsed<'a> {
     extensions: Vec<([u8; 4], &'a [u8])>,
 }
 
+/// One stage-0 entry of an index: a path, its blob id and stat data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    /// Path with `/` separators.
+    pub path: String,
+    /// The blob id.
+    pub oid: [u8; HASH_LEN],
+    /// The stat data git recorded when it last saw the file.
+    pub stat: Stat,
+}
+
+/// Reads the stage-0 entries of an index file, or `None` for an index this
+/// module does not handle (the caller then trusts nothing in it).
+pub fn records(bytes: &[u8]) -> Option<Vec<Record>> {
+    let parsed = parse(bytes)?;
+    let word = |raw: &[u8], at: usize| -> Option<u32> {
+        Some(u32::from_be_bytes(raw.get(at..at + 4)?.try_into().ok()?))
+    };
+    let mut out = Vec::with_capacity(parsed.entries.len());
+    for (path, stage, raw) in parsed.entries {
+        if stage != 0 {
+            continue;
+        }
+        let Ok(path) = std::str::from_utf8(path) else {
+            continue;
+        };
+        out.push(Record {
+            path: path.to_string(),
+            oid: raw.get(40..40 + HASH_LEN)?.try_into().ok()?,
+            stat: Stat {
+                ctime: (word(raw, 0)?, word(raw, 4)?),
+                mtime: (word(raw, 8)?, word(raw, 12)?),
+                dev: word(raw, 16)?,
+                ino: word(raw, 20)?,
+                mode: word(raw, 24)?,
+                uid: word(raw, 28)?,
+                gid: word(raw, 32)?,
+                size: word(raw, 36)?,
+            },
+        });
+    }
+    Some(out)
+}
+
 /// Returns the new index bytes, or `None` when the old index is outside
 /// what this module handles.
 pub fn rewrite(old: Option<&[u8]>, updates: &[Update]) -> Option<Vec<u8>> {
@@ -467,6 +511,30 @@ mod tests {
         );
         let files = git(root, &["ls-files"]);
         assert_eq!(files, "cv.toml\nentries/2025/a.toml\nentries/2026/d.toml\n");
+    }
+
+    #[test]
+    fn records_read_back_what_git_wrote() {
+        let dir = repo();
+        let bytes = std::fs::read(dir.path().join(".git/index")).expect("index");
+        let records = records(&bytes).expect("parses");
+        let paths: Vec<&str> = records.iter().map(|r| r.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "cv.toml",
+                "entries/2025/a.toml",
+                "entries/2026/b.toml",
+                "entries/2026/d.toml"
+            ]
+        );
+        let b = &records[2];
+        assert_eq!(b.stat.size, 1);
+        let hex: String = b.oid.iter().map(|x| format!("{x:02x}")).collect();
+        assert_eq!(
+            hex,
+            git(dir.path(), &["rev-parse", "HEAD:entries/2026/b.toml"]).trim()
+        );
     }
 
     #[test]

@@ -3,6 +3,8 @@
 //! Finds, opens and creates ledgers. Reading lives in `store`, every change
 //! goes through `write`. Nothing here prints.
 
+#[cfg(target_os = "linux")]
+pub mod blobs;
 pub mod config;
 pub mod index;
 pub mod store;
