@@ -5,6 +5,7 @@ pub mod capture;
 pub mod cmd;
 pub mod context;
 pub mod error;
+pub mod reference;
 pub mod resolve;
 pub mod table;
 pub mod ui;
@@ -47,48 +48,49 @@ pub struct Cli {
 #[derive(Debug, Clone, clap::Args)]
 pub struct GlobalArgs {
     /// Use the ledger in this folder [env: CV_LEDGER] [default: $XDG_DATA_HOME/cv]
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "PATH",
+        help_heading = "Global options"
+    )]
     pub ledger: Option<PathBuf>,
     /// Print data as JSON, for scripts
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     pub json: bool,
     /// Never prompt; fail instead when something is missing (implied when stdin is not a terminal)
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     pub no_input: bool,
     /// When to colour output (NO_COLOR is respected under auto)
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value_t = ColorChoice::Auto,
+        value_name = "WHEN",
+        help_heading = "Global options"
+    )]
     pub color: ColorChoice,
 }
 
-/// Every `cv` command.
+/// Every `cv` command. Each one's help is the doc comment of its `Args`:
+/// a doc comment on a variant would replace it, hence no docs here.
 #[derive(Debug, Subcommand)]
 #[allow(clippy::large_enum_variant)] // parsed once per run; boxing buys nothing
+#[allow(missing_docs)]
 pub enum Command {
-    /// Create a ledger (a private git repository) and its cv.toml
     Init(cmd::init::Args),
-    /// Record a piece of evidence: what shipped, who it helped, the outcome, the proof
     Log(cmd::log::Args),
-    /// Add links (commits, pull requests, URLs) to an existing entry
     Link(cmd::link::Args),
-    /// List entries, newest first
     List(cmd::list::Args),
-    /// Show one entry
     Show(cmd::show::Args),
-    /// Edit an entry in $VISUAL or $EDITOR, then validate it
     Edit(cmd::edit::Args),
-    /// Remove an entry; git history keeps it
     Rm(cmd::rm::Args),
-    /// Validate the whole ledger: cv.toml and every entry
     Check(cmd::check::Args),
-    /// Show the framework's levels, or one level's whole card
     Levels(cmd::levels::Args),
-    /// Show what changes from one level to another
     Diff(cmd::diff::Args),
-    /// Report promotion readiness: what is proven, thin and missing
     Report(cmd::report::Args),
-    /// Print shell completions
     Completions(cmd::completions::Args),
-    /// Print the man page (roff)
     Man(cmd::man::Args),
 }
 
