@@ -326,17 +326,7 @@ fn summary(d: &Draft) -> String {
         }
     }
     for m in &d.metrics {
-        let unit = m
-            .unit
-            .as_deref()
-            .map(|u| format!(" {u}"))
-            .unwrap_or_default();
-        let value = match (m.before, m.after) {
-            (Some(b), Some(a)) => format!("{b}{unit} → {a}{unit}"),
-            (None, Some(a)) => format!("{a}{unit}"),
-            _ => "?".to_string(),
-        };
-        field(&mut s, "metric", &format!("{}: {value}", m.name));
+        field(&mut s, "metric", &m.describe());
     }
     for id in &d.signals {
         field(&mut s, "signal", id);

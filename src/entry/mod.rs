@@ -32,6 +32,24 @@ pub struct Metric {
     pub unit: Option<String>,
 }
 
+impl Metric {
+    /// Describes the metric for people: `p95 latency: 2.1 s → 0.8 s`.
+    pub fn describe(&self) -> String {
+        let unit = self
+            .unit
+            .as_deref()
+            .map(|u| format!(" {u}"))
+            .unwrap_or_default();
+        let value = match (self.before, self.after) {
+            (Some(b), Some(a)) => format!("{b}{unit} → {a}{unit}"),
+            (None, Some(a)) => format!("{a}{unit}"),
+            (Some(b), None) => format!("{b}{unit} → ?"),
+            (None, None) => "?".to_string(),
+        };
+        format!("{}: {value}", self.name)
+    }
+}
+
 /// An entry as `cv` reads it. Keys it does not know stay in the file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Entry {
