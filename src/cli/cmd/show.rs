@@ -61,18 +61,7 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
     if !e.metrics.is_empty() {
         text.push_str("\nmetrics\n");
         for m in &e.metrics {
-            let unit = m
-                .unit
-                .as_deref()
-                .map(|u| format!(" {u}"))
-                .unwrap_or_default();
-            let value = match (m.before, m.after) {
-                (Some(b), Some(a)) => format!("{b}{unit} → {a}{unit}"),
-                (None, Some(a)) => format!("{a}{unit}"),
-                (Some(b), None) => format!("{b}{unit} → ?"),
-                (None, None) => "?".to_string(),
-            };
-            text.push_str(&format!("  - {}: {value}\n", m.name));
+            text.push_str(&format!("  - {}\n", m.describe()));
         }
     }
     if !e.links.is_empty() {
