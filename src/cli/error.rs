@@ -143,13 +143,19 @@ impl From<LedgerError> for CliError {
             LedgerError::NotAFolder { .. } => Some("point --ledger (or CV_LEDGER) at a folder".to_string()),
             LedgerError::AlreadyExists { .. } => Some("use that ledger as it is, or choose another folder".to_string()),
             LedgerError::Config { .. } => Some("fix cv.toml by hand; see docs/format.md for its keys".to_string()),
-            LedgerError::BrokenEntry { .. } => Some(
-                "fix the file by hand (`cv check` lists every problem); nothing was changed".to_string(),
-            ),
+            LedgerError::BrokenEntry { path, .. } => {
+                let id = path.rsplit('/').next().unwrap_or(path).trim_end_matches(".toml");
+                Some(format!("fix the entry first: `cv edit {id}`; nothing was changed"))
+            }
             LedgerError::Contended => Some("try again; another program keeps committing to the ledger".to_string()),
             _ => None,
         };
-        let mut error = CliError::from_source(Kind::Failure, &e);
+        // A broken entry is bad input to the command that must change it.
+        let kind = match e {
+            LedgerError::BrokenEntry { .. } => Kind::Usage,
+            _ => Kind::Failure,
+        };
+        let mut error = CliError::from_source(kind, &e);
         error.hints.extend(hint);
         error
     }

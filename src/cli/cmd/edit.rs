@@ -35,7 +35,7 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
     let ledger = ctx.ledger()?;
     let framework = ledger.framework()?;
     // A broken entry can be edited: that is how it gets fixed.
-    let (id, path) = super::link::find_entry(ctx, &ledger, &args.id, true)?;
+    let (id, path) = super::link::find_entry(&ledger, &args.id)?;
     let file = ledger.root().join(&path);
     let original = std::fs::read(&file).map_err(LedgerError::io("read", &file))?;
     let draft = draft_path(&ledger, &id);

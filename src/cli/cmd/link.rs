@@ -32,7 +32,7 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
             .hint("pass --commit REV, --pr URL or --url URL (each can be repeated)"));
     }
     let ledger = ctx.ledger()?;
-    let (id, path) = find_entry(ctx, &ledger, &args.id, false)?;
+    let (id, path) = find_entry(&ledger, &args.id)?;
     let resolved = resolve::links(&args.links)?;
     let message = format!("link: {id}");
     let added = ledger.write(&message, &resolved.repos, |_| {
@@ -68,43 +68,21 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Resolves a typed entry id among the ledger's entries: (id, path).
+/// Resolves a typed entry id to (id, path) from the file names alone.
 ///
-/// Files that do not parse are found by file name too: `rm` and `edit`
-/// (`include_broken`) can act on them; for other commands naming one is an
-/// error that gives its location.
+/// An entry's id is its file stem (`cv check` reports any that differ), so
+/// nothing is parsed: `link`, `edit` and `rm` read only the entry they change.
 pub fn find_entry(
-    ctx: &Ctx,
     ledger: &crate::ledger::Ledger,
     given: &str,
-    include_broken: bool,
 ) -> Result<(String, String), CliError> {
-    let all = ctx.entries_as(ledger, |e| Some(e.id))?;
-    let mut candidates: Vec<(String, String)> =
-        all.entries.into_iter().map(|s| (s.entry, s.path)).collect();
-    let good = candidates.len();
-    for broken in &all.broken {
-        let stem = broken
-            .path
-            .rsplit('/')
-            .next()
-            .unwrap_or(&broken.path)
-            .trim_end_matches(".toml");
-        candidates.push((stem.to_string(), broken.path.clone()));
-    }
-    let index = ids::resolve(given, candidates.iter().map(|(id, _)| id.as_str()))
+    let files = crate::ledger::store::entry_files(ledger.root())?;
+    let stem = |rel: &str| -> String {
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        name.strip_suffix(".toml").unwrap_or(name).to_string()
+    };
+    let ids: Vec<String> = files.iter().map(|rel| stem(rel)).collect();
+    let index = ids::resolve(given, ids.iter().map(String::as_str))
         .map_err(|e| error::resolve_error("entry", e).hint("`cv list` shows every entry id"))?;
-    if index >= good && !include_broken {
-        // It names a file that does not parse: say so, rather than "unknown".
-        let broken = &all.broken[index - good];
-        return Err(CliError::usage(format!(
-            "{}:{}:{}: {}",
-            broken.path, broken.error.line, broken.error.column, broken.error.message
-        ))
-        .hint(format!(
-            "fix the entry first: `cv edit {}`; nothing was changed",
-            candidates[index].0
-        )));
-    }
-    Ok(candidates.swap_remove(index))
+    Ok((ids[index].clone(), files[index].clone()))
 }

@@ -24,7 +24,7 @@ pub struct Args {
 pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
     let ledger = ctx.ledger()?;
     // A broken entry can be removed too: nothing of it needs to be read.
-    let (id, path) = super::link::find_entry(ctx, &ledger, &args.id, true)?;
+    let (id, path) = super::link::find_entry(&ledger, &args.id)?;
     if !args.yes {
         if !ctx.ui.can_prompt() {
             return Err(CliError::usage(format!(
