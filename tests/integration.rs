@@ -8,6 +8,7 @@ mod test_cli_reference;
 mod test_cold;
 mod test_edit;
 mod test_errors;
+mod test_hostile;
 mod test_init;
 mod test_interactive;
 mod test_levels;

@@ -27,3 +27,16 @@ pub fn new(ui: &Ui, header: &[&str]) -> Table {
     table.set_header(header.iter().copied());
     table
 }
+
+/// Longest text a table cell shows, in characters.
+pub const MAX_CELL: usize = 300;
+
+/// Shortens text for a table cell: comfy-table wraps every cell, and a
+/// hand-edited entry can hold megabytes in one field (the full text stays
+/// available in `cv show` and `--json`).
+pub fn cell(text: &str) -> String {
+    match text.char_indices().nth(MAX_CELL) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}

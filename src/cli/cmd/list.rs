@@ -118,8 +118,8 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
             (links, metrics) => format!("{}, {}", plural(links, "link"), plural(metrics, "metric")),
         };
         t.add_row(vec![
-            e.id.clone(),
-            e.title.clone(),
+            table::cell(&e.id),
+            table::cell(&e.title),
             e.signals.len().to_string(),
             proof,
         ]);

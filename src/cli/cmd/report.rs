@@ -270,7 +270,7 @@ fn coverage_table(ui: &Ui, rows: &[Coverage]) -> String {
         }
         t.add_row(vec![
             status,
-            comfy_table::Cell::new(format!("{}\n{}", c.text, c.id)),
+            comfy_table::Cell::new(format!("{}\n{}", table::cell(&c.text), c.id)),
             comfy_table::Cell::new(c.evidence),
             comfy_table::Cell::new(c.proven),
             comfy_table::Cell::new(
