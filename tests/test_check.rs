@@ -1,3 +1,5 @@
+//! `cv check`: findings with file:line:col, JSON, exit codes.
+
 use crate::common::TestEnv;
 
 #[test]

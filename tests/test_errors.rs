@@ -1,3 +1,6 @@
+//! Errors users meet: the bad-input catalogue, missing and broken ledgers,
+//! help and version. Every failure is one `error:` line and changes nothing.
+
 use crate::common::TestEnv;
 
 #[test]

@@ -1,3 +1,5 @@
+//! `cv init`: a private ledger, its starter cv.toml and first commit.
+
 use crate::common::TestEnv;
 
 #[test]

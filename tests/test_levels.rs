@@ -1,3 +1,5 @@
+//! `cv levels` and `cv diff`: the built-in framework as users see it.
+
 use crate::common::TestEnv;
 
 #[test]

@@ -1,3 +1,5 @@
+//! `cv link`: proof added in place, comments and unknown keys kept.
+
 use crate::common::TestEnv;
 
 #[test]

@@ -1,3 +1,5 @@
+//! `cv log` with flags, and the init → log → list → show → report round trip.
+
 use crate::common::TestEnv;
 
 #[test]

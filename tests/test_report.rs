@@ -1,3 +1,5 @@
+//! `cv report`: readiness as SPEC §5 defines it, the demo, and output files.
+
 use crate::common::TestEnv;
 
 /// A ledger with a proven signal, a claimed-but-unproven one, and a proven

@@ -1,3 +1,6 @@
+//! The write path (SPEC §6): concurrent writers, killed writers, recovery,
+//! and isolation from the environment and from the user's staged work.
+
 use std::process::Stdio;
 
 use crate::common::TestEnv;
