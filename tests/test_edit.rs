@@ -146,6 +146,46 @@ fn a_new_year_moves_the_file_and_an_id_change_is_refused() {
 }
 
 #[test]
+fn an_edit_never_drops_a_change_made_while_the_editor_was_open() {
+    let env = TestEnv::new();
+    ledger_with_hand_written_entry(&env);
+    // The "editor" links a URL to the same entry through cv, then edits.
+    let cv = env!("CARGO_BIN_EXE_cv");
+    let racing = script(
+        &env,
+        "racing.sh",
+        &format!(
+            "{cv} link faster-search --url https://dash.example/search >/dev/null 2>&1\nperl -pi -e 's/Old title/New title/' \"$1\""
+        ),
+    );
+    let run = edit(&env, &racing, "faster-search");
+    assert!(
+        run.fails_with(1)
+            .contains("changed while it was being edited; nothing was saved"),
+        "{run}"
+    );
+    assert_eq!(
+        env.ledger_log()[0],
+        "link: 2026-11-02-faster-search",
+        "the link landed"
+    );
+    let text = env.read(PATH);
+    assert!(
+        text.contains("https://dash.example/search") && text.contains("Old title"),
+        "{text}"
+    );
+    let draft = env
+        .ledger()
+        .join(".git/cv-drafts/2026-11-02-faster-search.toml");
+    assert!(
+        std::fs::read_to_string(draft)
+            .expect("the edit is kept")
+            .contains("New title")
+    );
+    env.assert_clean();
+}
+
+#[test]
 fn no_change_makes_no_commit() {
     let env = TestEnv::new();
     ledger_with_hand_written_entry(&env);

@@ -113,6 +113,12 @@ pub enum LedgerError {
         /// Where and why.
         error: crate::entry::ParseError,
     },
+    /// The file changed since the command read it (an edit raced another write).
+    #[error("{path} changed while it was being edited; nothing was saved")]
+    ChangedMeanwhile {
+        /// Path relative to the ledger.
+        path: String,
+    },
     /// A command's changes turned out to change nothing; no commit was made.
     #[error("nothing to commit")]
     NothingToCommit,

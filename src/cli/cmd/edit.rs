@@ -70,7 +70,24 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
                     // The date moved to another year: the file moves folder.
                     changes.push(Change::delete(path.clone()));
                 }
-                ledger.write(&format!("edit: {id}"), &[], |_| Ok((changes, ())))?;
+                let file = ledger.root().join(&path);
+                ledger
+                    .write(&format!("edit: {id}"), &[], |_| {
+                        // Under the lock: if another command changed the entry
+                        // while the editor was open, saving would drop its change.
+                        let now = std::fs::read(&file).map_err(LedgerError::io("read", &file))?;
+                        if now != original {
+                            return Err(LedgerError::ChangedMeanwhile { path: path.clone() });
+                        }
+                        Ok((changes, ()))
+                    })
+                    .map_err(|e| match e {
+                        LedgerError::ChangedMeanwhile { .. } => CliError::from(e).hint(format!(
+                            "your edit is kept at {}; `cv edit {id}` reopens it: compare it with the entry's new content before saving",
+                            draft.display()
+                        )),
+                        other => other.into(),
+                    })?;
                 let _ = std::fs::remove_file(&draft);
                 ctx.ui.status(&format!("Saved {new_path}"));
                 return Ok(());
