@@ -111,3 +111,28 @@ fn declining_at_the_summary_saves_nothing() {
     p.expect(Eof).expect("cv exits");
     assert_eq!(env.ledger_state(), before);
 }
+
+#[test]
+fn init_asks_for_the_level_name_and_email() {
+    let env = TestEnv::new();
+    let mut cmd = in_terminal(&env);
+    cmd.arg("init");
+    let mut p = Session::spawn(cmd).expect("spawn in a pty");
+    p.set_expect_timeout(Some(Duration::from_secs(20)));
+    p.expect("Your current level").expect("level prompt");
+    p.send("\x1b[B\r").expect("down to senior"); // the list starts on mid
+    p.expect("Your name").expect("name prompt");
+    p.send("Grace Example\r").expect("send");
+    p.expect("Email your commits use").expect("email prompt");
+    p.send("grace@example.com\r").expect("send");
+    p.expect(Eof).expect("cv exits");
+    let config = env.read("cv.toml");
+    assert!(config.contains("name = \"Grace Example\""), "{config}");
+    assert!(
+        config.contains("emails = [\"grace@example.com\"]"),
+        "{config}"
+    );
+    assert!(config.contains("level = \"senior\""), "{config}");
+    assert!(config.contains("# target = \"staff\""), "{config}");
+    assert_eq!(env.ledger_log(), ["init: Grace Example"]);
+}

@@ -62,7 +62,10 @@ pub fn starter(profile: &Profile) -> String {
     let emails: Vec<String> = profile.emails.iter().map(|e| quote(e)).collect();
     let target = match profile.target {
         Some(t) => format!("target = \"{t}\"                 # the level you aim for"),
-        None => "# target = \"senior\"             # optional; default: the next level".to_string(),
+        None => match profile.level.next() {
+            Some(next) => format!("# target = \"{next}\"   # optional; default: the next level"),
+            None => "# target: none above the top level".to_string(),
+        },
     };
     format!(
         r#"# Settings of this cv ledger. Edit freely: `cv` re-reads it on every run and

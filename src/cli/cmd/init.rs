@@ -103,8 +103,9 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
     }
     ctx.ui
         .status(&format!("Created a ledger at {}", ledger.root().display()));
-    ctx.ui
-        .hint("record your first evidence with `cv log --title '…' --outcome '…'`");
+    ctx.ui.hint(
+        "right after you ship, run `cv log`: at a terminal it asks for what it needs (or pass --title, --outcome, …)",
+    );
     Ok(())
 }
 
