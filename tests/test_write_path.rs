@@ -229,3 +229,26 @@ fn writers_killed_at_any_moment_leave_a_consistent_ledger() {
     // rest finished). The assertions above hold whichever way they fall.
     eprintln!("{mid_write} kills left a journal, {killed_after_commit} landed after the commit");
 }
+
+#[test]
+fn a_failed_write_is_rolled_back_at_once_and_leaves_others_locks_alone() {
+    let env = TestEnv::new();
+    env.init();
+    let before = env.ledger_state();
+    // Another git process is moving the branch: it holds the ref's lock.
+    let lock = env.ledger().join(".git/refs/heads/main.lock");
+    std::fs::write(&lock, "").expect("lock");
+    let run = env.cv(&["log", "--title", "Blocked"]);
+    let err = run.fails_with(1);
+    assert!(err.contains("another git process holds its lock"), "{run}");
+    assert_eq!(
+        env.ledger_state(),
+        before,
+        "the new file was taken back at once"
+    );
+    assert!(lock.exists(), "a lock cv does not own is not removed");
+    assert!(!env.ledger().join(".git/cv-journal").exists());
+    std::fs::remove_file(&lock).expect("unlock");
+    env.cv(&["log", "--title", "Unblocked"]).ok();
+    env.assert_clean();
+}

@@ -178,6 +178,23 @@ impl Writer {
             check_path(&change.path)?;
         }
         self.write_journal(changes)?;
+        match self.apply(changes, message) {
+            Ok(commit) => {
+                self.clear_journal()?;
+                Ok(commit)
+            }
+            Err(e) => {
+                // Put the work tree back as HEAD has it now, so a failed
+                // command changes nothing; if even that fails, the journal
+                // stays and the next cv command finishes the job.
+                let _ = self.restore_journalled(false);
+                Err(e)
+            }
+        }
+    }
+
+    /// Steps 4 to 6 of the write path: files, commit, index.
+    fn apply(&self, changes: &[Change], message: &str) -> Result<Oid, LedgerError> {
         for change in changes {
             match &change.content {
                 Some(bytes) => write_durably(&self.root.join(&change.path), bytes)?,
@@ -198,14 +215,14 @@ impl Writer {
         }
         let commit = self.publish(&blobs, message)?;
         self.update_index(&blobs)?;
-        self.clear_journal()?;
         Ok(commit)
     }
 
     fn publish(&self, blobs: &[(String, Option<Oid>)], message: &str) -> Result<Oid, LedgerError> {
         let root = &self.root;
         let branch = self.branch_ref()?;
-        let signature = self.signature();
+        let signature = self.signature()?;
+        let mut locked = None;
         for _ in 0..MAX_ATTEMPTS {
             let head = match self.repo.refname_to_id(&branch) {
                 Ok(oid) => Some(oid),
@@ -259,18 +276,25 @@ impl Writer {
             };
             match swapped {
                 Ok(_) => return Ok(commit),
-                Err(e)
-                    if matches!(
-                        e.code(),
-                        ErrorCode::Modified | ErrorCode::Exists | ErrorCode::Locked
-                    ) =>
-                {
+                Err(e) if e.code() == ErrorCode::Locked => {
+                    // Another git process holds the branch's lock: wait a
+                    // little, as git itself does, then give up with its name.
+                    locked = Some(e);
+                    std::thread::sleep(std::time::Duration::from_millis(25));
+                }
+                Err(e) if matches!(e.code(), ErrorCode::Modified | ErrorCode::Exists) => {
                     continue;
                 }
                 Err(e) => return Err(git_err("move the branch", root)(e)),
             }
         }
-        Err(LedgerError::Contended)
+        match locked {
+            Some(e) => Err(git_err(
+                format!("move {branch}: another git process holds its lock"),
+                root,
+            )(e)),
+            None => Err(LedgerError::Contended),
+        }
     }
 
     fn branch_ref(&self) -> Result<String, LedgerError> {
@@ -286,16 +310,13 @@ impl Writer {
             .to_string())
     }
 
-    fn signature(&self) -> Signature<'static> {
+    /// The repository's `user.name`/`user.email`, else a neutral `cv` identity.
+    fn signature(&self) -> Result<Signature<'static>, LedgerError> {
         self.repo
             .signature()
             .or_else(|_| Signature::now("cv", "cv@localhost"))
             .map(|s| s.to_owned())
-            .unwrap_or_else(|_| {
-                // Signature::now only fails on a name with '<' or '>'; this one has none.
-                Signature::new("cv", "cv@localhost", &git2::Time::new(0, 0))
-                    .expect("static signature is valid")
-            })
+            .map_err(git_err("make a commit signature", &self.root))
     }
 
     fn head_tree(&self) -> Result<Option<Tree<'_>>, LedgerError> {
@@ -383,6 +404,14 @@ impl Writer {
     /// before the kill: only the index is left to do. Any other was not: the
     /// work tree goes back to HEAD's content (or the file is removed).
     fn recover(&self) -> Result<(), LedgerError> {
+        self.restore_journalled(true)
+    }
+
+    /// Does the work of [`Writer::recover`]; `stale_locks` also removes git
+    /// lock files a killed writer may have left, which is only right when the
+    /// journal belongs to a dead process (not when rolling back our own failed
+    /// write, where another git process may hold them).
+    fn restore_journalled(&self, stale_locks: bool) -> Result<(), LedgerError> {
         let journal = self.journal_path();
         let text = match std::fs::read_to_string(&journal) {
             Ok(text) => text,
@@ -391,11 +420,13 @@ impl Writer {
         };
         // A writer killed inside libgit2 can leave these behind; we hold the
         // ledger's lock and the journal says a cv write was in flight.
-        for stale in ["index.lock", "HEAD.lock"] {
-            let _ = std::fs::remove_file(self.repo.path().join(stale));
-        }
-        if let Ok(branch) = self.branch_ref() {
-            let _ = std::fs::remove_file(self.repo.path().join(format!("{branch}.lock")));
+        if stale_locks {
+            for stale in ["index.lock", "HEAD.lock"] {
+                let _ = std::fs::remove_file(self.repo.path().join(stale));
+            }
+            if let Ok(branch) = self.branch_ref() {
+                let _ = std::fs::remove_file(self.repo.path().join(format!("{branch}.lock")));
+            }
         }
         let mut blobs = Vec::new();
         for path in text.lines().filter(|l| !l.is_empty()) {
