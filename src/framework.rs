@@ -351,7 +351,7 @@ impl Framework {
         self.items().find(|i| i.id == id)
     }
 
-    /// Resolves a full id, slug or suffix to one item.
+    /// Resolves a full id, a suffix or a run of whole words to one item.
     pub fn resolve_item(&self, given: &str) -> Result<&Item, ResolveError> {
         let index = ids::resolve(given, self.items().map(|i| i.id.as_str()))?;
         self.items()

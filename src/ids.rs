@@ -1,4 +1,5 @@
-//! Resolution of user-typed ids: a full id, or an unambiguous slug or suffix.
+//! Resolution of user-typed ids: a full id, or an unambiguous suffix or run
+//! of whole words.
 //!
 //! Shared by framework items (`mid.signal.defines-success-criteria`) and ledger
 //! entries (`2026-11-22-cut-checkout-latency`). Knows nothing of either.
@@ -26,10 +27,12 @@ pub enum ResolveError {
 
 /// Resolves `given` against `candidates`, returning the index of the match.
 ///
-/// Matching is case-insensitive. An exact id wins outright; otherwise a
-/// candidate matches when it ends with `given` at a boundary (after `.` or
-/// `-`), so `defines-success-criteria` and `signal.defines-success-criteria`
-/// both work.
+/// Matching is case-insensitive, in three tiers, each used only when the one
+/// before finds nothing: an exact id; an id that ends with `given` at a
+/// boundary (after `.` or `-`: `signal.defines-success-criteria`); an id
+/// that contains `given` as a run of whole words (`cut-checkout-latency` in
+/// `2026-11-22-cut-checkout-latency-for-eu-shoppers`). Several matches in a
+/// tier are ambiguous.
 pub fn resolve<'a, I>(given: &str, candidates: I) -> Result<usize, ResolveError>
 where
     I: IntoIterator<Item = &'a str>,
@@ -41,27 +44,44 @@ where
         if let Some(i) = iter.clone().position(|c| c.eq_ignore_ascii_case(&query)) {
             return Ok(i);
         }
-        let matches: Vec<(usize, &str)> = iter
-            .clone()
-            .enumerate()
-            .filter(|(_, c)| ends_at_boundary(&c.to_ascii_lowercase(), &query))
-            .collect();
-        match matches.as_slice() {
-            [(i, _)] => return Ok(*i),
-            [] => {}
-            many => {
-                let mut candidates: Vec<String> = many.iter().map(|(_, c)| c.to_string()).collect();
-                candidates.sort();
-                return Err(ResolveError::Ambiguous {
-                    given: given.to_string(),
-                    candidates,
-                });
+        for tier in [ends_at_boundary as fn(&str, &str) -> bool, contains_words] {
+            let matches: Vec<(usize, &str)> = iter
+                .clone()
+                .enumerate()
+                .filter(|(_, c)| tier(&c.to_ascii_lowercase(), &query))
+                .collect();
+            match matches.as_slice() {
+                [(i, _)] => return Ok(*i),
+                [] => continue,
+                many => {
+                    let mut candidates: Vec<String> =
+                        many.iter().map(|(_, c)| c.to_string()).collect();
+                    candidates.sort();
+                    return Err(ResolveError::Ambiguous {
+                        given: given.to_string(),
+                        candidates,
+                    });
+                }
             }
         }
     }
     Err(ResolveError::Unknown {
         given: given.to_string(),
         closest: closest(&query, iter),
+    })
+}
+
+/// True when `query` sits in `candidate` as whole words: bounded on each
+/// side by the start or end, `.` or `-`.
+fn contains_words(candidate: &str, query: &str) -> bool {
+    if query.is_empty() || query.starts_with(['.', '-']) || query.ends_with(['.', '-']) {
+        return false;
+    }
+    let boundary = |b: Option<&u8>| b.is_none_or(|b| matches!(b, b'.' | b'-'));
+    candidate.match_indices(query).any(|(at, _)| {
+        let bytes = candidate.as_bytes();
+        boundary(at.checked_sub(1).and_then(|i| bytes.get(i)))
+            && boundary(bytes.get(at + query.len()))
     })
 }
 
@@ -136,6 +156,29 @@ mod tests {
             panic!("expected unknown");
         };
         assert_eq!(closest.first().map(String::as_str), Some(IDS[3]));
+    }
+
+    #[test]
+    fn a_run_of_whole_words_matches_when_no_suffix_does() {
+        let entries = [
+            "2026-11-22-cut-checkout-latency-for-eu-shoppers",
+            "2026-11-20-typo-tolerant-search",
+        ];
+        assert_eq!(resolve("cut-checkout-latency", entries), Ok(0));
+        assert_eq!(resolve("typo", entries), Ok(1));
+        assert_eq!(resolve("2026-11-20", entries), Ok(1));
+        // A suffix match wins over a word run elsewhere.
+        assert_eq!(resolve("behavior.drives-measurable-outcomes", IDS), Ok(3));
+        // Several word-run matches are ambiguous.
+        assert!(matches!(
+            resolve("signal", IDS),
+            Err(ResolveError::Ambiguous { .. })
+        ));
+        // Not on word boundaries: no match.
+        assert!(matches!(
+            resolve("heckout", entries),
+            Err(ResolveError::Unknown { .. })
+        ));
     }
 
     #[test]

@@ -157,6 +157,10 @@ url = "https://github.com/acme/shop/pull/4312"
         "{text}"
     );
 
+    // The README's shortening: a run of whole words of the id.
+    let shown = env.cv(&["show", "cut-checkout-latency", "--json"]).json();
+    assert_eq!(shown["id"], id);
+
     let report = env.cv(&["report", "--json"]).json();
     assert_eq!(report["from"], "mid");
     assert_eq!(report["to"], "senior");

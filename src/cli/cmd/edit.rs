@@ -26,7 +26,7 @@ Examples:
   cv edit cut-checkout-latency
   EDITOR='code --wait' cv edit 2026-11-20-cut-checkout-latency-for-eu-shoppers")]
 pub struct Args {
-    /// The entry's id, or an unambiguous end of it
+    /// The entry's id, or any unambiguous part of it in whole words (`cut-checkout-latency`)
     pub id: String,
 }
 

@@ -18,7 +18,7 @@ Examples:
   cv link 2026-11-20-cut-checkout-latency-for-eu-shoppers --pr '#4312' --repo ~/src/shop
   cv link search --url https://dashboards.example.com/search-zero-results")]
 pub struct Args {
-    /// The entry's id, or an unambiguous end of it
+    /// The entry's id, or any unambiguous part of it in whole words (`cut-checkout-latency`)
     pub id: String,
     /// The links to add
     #[command(flatten)]

@@ -23,7 +23,7 @@ pub struct Args {
     /// Only entries on or before this date
     #[arg(long)]
     pub until: Option<String>,
-    /// Only entries that list this framework item (id, slug or suffix)
+    /// Only entries that list this framework item (its id, or a unique suffix or run of its words)
     #[arg(long, value_name = "ID")]
     pub signal: Option<String>,
     /// Only entries with this tag

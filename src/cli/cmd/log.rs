@@ -10,7 +10,7 @@ use crate::entry::{self, Entry};
 /// Record a piece of evidence: what shipped, who it helped, the outcome, the proof
 ///
 /// Writes one TOML file under entries/<year>/ and commits it as `log: <title>`.
-/// Signals take a full item id, or an unambiguous slug or suffix (see `cv levels`).
+/// Signals take a full item id, or an unambiguous suffix or run of its words (see `cv levels`).
 /// --commit resolves any revision in --repo (default: the current directory's
 /// repository) to its full SHA, remote URL and summary.
 #[derive(Debug, clap::Args)]
@@ -42,7 +42,7 @@ pub struct Args {
     /// A measurement, 'NAME: BEFORE -> AFTER UNIT' (can be repeated)
     #[arg(long = "metric", value_name = "METRIC")]
     pub metrics: Vec<String>,
-    /// A framework item this evidences: id, slug or suffix (can be repeated)
+    /// A framework item this evidences: its id, or a unique suffix or run of its words (can be repeated)
     #[arg(long = "signal", value_name = "ID")]
     pub signals: Vec<String>,
     /// A tag (can be repeated)

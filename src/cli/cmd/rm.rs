@@ -13,7 +13,7 @@ Examples:
   cv rm 2026-11-20-cut-checkout-latency-for-eu-shoppers
   cv rm checkout-latency --yes")]
 pub struct Args {
-    /// The entry's id, or an unambiguous end of it
+    /// The entry's id, or any unambiguous part of it in whole words (`cut-checkout-latency`)
     pub id: String,
     /// Do not ask for confirmation
     #[arg(long, short)]

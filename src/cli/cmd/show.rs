@@ -11,7 +11,7 @@ Examples:
   cv show 2026-11-22-cut-checkout-latency-for-eu-shoppers
   cv show cut-checkout-latency-for-eu-shoppers --json")]
 pub struct Args {
-    /// The entry's id, or an unambiguous end of it
+    /// The entry's id, or any unambiguous part of it in whole words (`cut-checkout-latency`)
     pub id: String,
 }
 
