@@ -55,18 +55,29 @@ pub struct Finding {
 
 /// Checks one entry file's text; `rel` is its path in the ledger.
 pub fn check_entry(text: &str, rel: &str, framework: &Framework, today: NaiveDate) -> Vec<Finding> {
+    check_text(text, rel, framework, today).0
+}
+
+/// Checks one entry's text; also returns the entry when it parses, so the
+/// ledger-wide checks do not parse it again.
+fn check_text(
+    text: &str,
+    rel: &str,
+    framework: &Framework,
+    today: NaiveDate,
+) -> (Vec<Finding>, Option<Entry>) {
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
     let entry = match Entry::parse(body) {
         Ok(entry) => entry,
         Err(e) => {
-            return vec![Finding {
+            return (vec![Finding {
                 file: rel.to_string(),
                 line: e.line,
                 column: e.column,
                 kind: Kind::Parse,
                 message: e.message,
                 hint: "fix the TOML (`cv edit ID` opens it and re-checks it); docs/format.md lists every key".to_string(),
-            }];
+            }], None);
         }
     };
     let spans = Spans::new(body);
@@ -166,7 +177,7 @@ pub fn check_entry(text: &str, rel: &str, framework: &Framework, today: NaiveDat
             );
         }
     }
-    out
+    (out, Some(entry))
 }
 
 fn link_problem(link: &Link) -> Option<String> {
@@ -212,13 +223,15 @@ pub fn check_ledger<'a>(
                 continue;
             }
         };
-        out.extend(check_entry(text, rel, framework, today));
-        if let Ok(entry) = Entry::parse(text) {
+        let (findings, entry) = check_text(text, rel, framework, today);
+        out.extend(findings);
+        if let Some(entry) = entry {
             if let Some(first) = seen.get(&entry.id) {
+                let (line, column) = Spans::new(text).at(&["id"]);
                 out.push(Finding {
                     file: rel.to_string(),
-                    line: Spans::new(text).at(&["id"]).0,
-                    column: Spans::new(text).at(&["id"]).1,
+                    line,
+                    column,
                     kind: Kind::DuplicateId,
                     message: format!("id '{}' is also used by {first}", entry.id),
                     hint: "give one of them another id (and file name)".to_string(),

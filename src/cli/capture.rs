@@ -9,10 +9,9 @@ use chrono::NaiveDate;
 use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
 use dialoguer::{Confirm, Input, MultiSelect, Select};
 
-use super::cmd::init::prompt_error;
 use super::error::CliError;
 use super::resolve::Resolved;
-use super::ui::Ui;
+use super::ui::{Ui, prompt_error};
 use crate::dates;
 use crate::entry::Metric;
 use crate::framework::{Framework, Item, ItemKind};

@@ -1,11 +1,12 @@
-//! Turns the link and signal arguments that `log` and `link` share into
-//! checked values, before anything is written.
+//! Turns the arguments several commands share (links, signals, entry ids)
+//! into checked values, before anything is written.
 
 use std::path::{Path, PathBuf};
 
 use super::error::{self, CliError};
 use crate::framework::Framework;
 use crate::git;
+use crate::ids;
 use crate::links::{self, Link};
 
 /// The link flags of `cv log` and `cv link`.
@@ -102,6 +103,22 @@ pub fn signals(framework: &Framework, given: &[String]) -> Result<Vec<String>, C
         }
     }
     Ok(ids)
+}
+
+/// Resolves a typed entry id to (id, path) from the file names alone.
+///
+/// An entry's id is its file stem (`cv check` reports any that differ), so
+/// nothing is parsed: `link`, `edit` and `rm` read only the entry they change.
+pub fn entry(ledger: &crate::ledger::Ledger, given: &str) -> Result<(String, String), CliError> {
+    let files = crate::ledger::store::entry_files(ledger.root())?;
+    let stem = |rel: &str| -> String {
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        name.strip_suffix(".toml").unwrap_or(name).to_string()
+    };
+    let ids: Vec<String> = files.iter().map(|rel| stem(rel)).collect();
+    let index = ids::resolve(given, ids.iter().map(String::as_str))
+        .map_err(|e| error::resolve_error("entry", e).hint("`cv list` shows every entry id"))?;
+    Ok((ids[index].clone(), files[index].clone()))
 }
 
 /// Shows a path under the home folder as `~/…`, as cv.toml's example does.

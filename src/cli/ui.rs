@@ -73,6 +73,13 @@ impl Ui {
         Ok(())
     }
 
+    /// Writes `value` to stdout as pretty JSON (what `--json` prints).
+    pub fn out_json<T: serde::Serialize>(&self, value: &T) -> Result<(), CliError> {
+        // Plain data with string keys: serialisation cannot fail.
+        let text = serde_json::to_string_pretty(value).unwrap_or_default();
+        self.out(&text)
+    }
+
     /// Writes a status message to stderr.
     pub fn status(&self, text: &str) {
         let _ = writeln!(std::io::stderr().lock(), "{text}");
@@ -105,4 +112,9 @@ impl Ui {
     pub fn bold(&self, text: &str) -> String {
         self.paint(text, "1")
     }
+}
+
+/// Maps a failed prompt (Ctrl-C, a closed terminal) to an error that changed nothing.
+pub fn prompt_error(e: dialoguer::Error) -> CliError {
+    CliError::usage(format!("prompt aborted: {e}")).hint("nothing was written")
 }

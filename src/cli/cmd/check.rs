@@ -48,7 +48,7 @@ pub fn run(ctx: &mut Ctx, _args: &Args) -> Result<(), CliError> {
         Err(e) => return Err(e.into()),
     };
     if ctx.global.json {
-        ctx.ui.out(&super::levels::json(&findings))?;
+        ctx.ui.out_json(&findings)?;
     } else if findings.is_empty() {
         ctx.ui.status("The ledger is valid: no problems found.");
     } else {

@@ -31,7 +31,7 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
     let d = diff::compare(&framework, from, to)?;
     let ui = &ctx.ui;
     if ctx.global.json {
-        return ui.out(&super::levels::json(&d));
+        return ui.out_json(&d);
     }
     let mut text = format!(
         "{} → {}\n\nMindset shift\n  {}: “{}” → “{}”\n  {}: “{}” → “{}”\n",

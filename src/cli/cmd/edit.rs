@@ -35,7 +35,7 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
     let ledger = ctx.ledger()?;
     let framework = ledger.framework()?;
     // A broken entry can be edited: that is how it gets fixed.
-    let (id, path) = super::link::find_entry(&ledger, &args.id)?;
+    let (id, path) = crate::cli::resolve::entry(&ledger, &args.id)?;
     let file = ledger.root().join(&path);
     let original = std::fs::read(&file).map_err(LedgerError::io("read", &file))?;
     let draft = draft_path(&ledger, &id);
@@ -45,7 +45,7 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
                 .with_prompt(format!("An unsaved draft of {id} is waiting. Resume it?"))
                 .default(true)
                 .interact()
-                .map_err(super::init::prompt_error)?;
+                .map_err(crate::cli::ui::prompt_error)?;
         if resume {
             ctx.ui.status(&format!("Resuming your draft of {id}."));
         } else {
@@ -107,7 +107,7 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
                         ])
                         .default(0)
                         .interact()
-                        .map_err(super::init::prompt_error)?
+                        .map_err(crate::cli::ui::prompt_error)?
                         == 0;
                 if !again {
                     return Err(CliError::usage(format!(

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use crate::cli::context::Ctx;
 use crate::cli::error::CliError;
+use crate::cli::ui::prompt_error;
 use crate::ledger::{Ledger, Profile};
 use crate::level::LevelId;
 
@@ -96,10 +97,10 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
     };
     let ledger = Ledger::init(&path, &profile)?;
     if ctx.global.json {
-        return ctx.ui.out(&super::levels::json(&serde_json::json!({
+        return ctx.ui.out_json(&serde_json::json!({
             "path": ledger.root(),
             "profile": profile,
-        })));
+        }));
     }
     ctx.ui
         .status(&format!("Created a ledger at {}", ledger.root().display()));
@@ -131,9 +132,4 @@ fn prompt_text(prompt: &str, default: &str) -> Result<String, CliError> {
         .interact_text()
         .map(|s| s.trim().to_string())
         .map_err(prompt_error)
-}
-
-/// Maps a failed prompt (Ctrl-C, closed terminal) to an error that changed nothing.
-pub fn prompt_error(e: dialoguer::Error) -> CliError {
-    CliError::usage(format!("prompt aborted: {e}")).hint("nothing was written")
 }

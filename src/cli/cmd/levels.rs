@@ -52,7 +52,7 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
     let Some(given) = &args.level else {
         if ctx.global.json {
             let all: Vec<LevelJson> = framework.levels.iter().map(to_json).collect();
-            return ui.out(&json(&all));
+            return ui.out_json(&all);
         }
         let mut t = table::new(ui, &["#", "level", "name", "theme", "mindset shift"]);
         for l in &framework.levels {
@@ -71,7 +71,7 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
         .level(id)
         .ok_or_else(|| CliError::usage(format!("the framework has no level '{id}'")))?;
     if ctx.global.json {
-        return ui.out(&json(&to_json(level)));
+        return ui.out_json(&to_json(level));
     }
     let mut text = format!(
         "{} (level {}): {}\n\n{}\n\nMindset shift: “{}” → “{}”\n",
@@ -101,12 +101,4 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
         text.push_str(&format!("\n{}\n", level.closing));
     }
     ui.out(&text)
-}
-
-/// Pretty JSON with a trailing newline.
-pub fn json<T: Serialize>(value: &T) -> String {
-    // Plain data with string keys: serialisation cannot fail.
-    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
-    text.push('\n');
-    text
 }

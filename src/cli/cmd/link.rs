@@ -1,9 +1,8 @@
 //! `cv link ID`: add proof to an existing entry.
 
 use crate::cli::context::Ctx;
-use crate::cli::error::{self, CliError};
+use crate::cli::error::CliError;
 use crate::cli::resolve::{self, LinkArgs};
-use crate::ids;
 use crate::ledger::Change;
 
 /// Add links (commits, pull requests, URLs) to an existing entry
@@ -32,7 +31,7 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
             .hint("pass --commit REV, --pr URL or --url URL (each can be repeated)"));
     }
     let ledger = ctx.ledger()?;
-    let (id, path) = find_entry(&ledger, &args.id)?;
+    let (id, path) = resolve::entry(&ledger, &args.id)?;
     let resolved = resolve::links(&args.links)?;
     let message = format!("link: {id}");
     let added = ledger.write(&message, &resolved.repos, |_| {
@@ -66,23 +65,4 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
         ));
     }
     Ok(())
-}
-
-/// Resolves a typed entry id to (id, path) from the file names alone.
-///
-/// An entry's id is its file stem (`cv check` reports any that differ), so
-/// nothing is parsed: `link`, `edit` and `rm` read only the entry they change.
-pub fn find_entry(
-    ledger: &crate::ledger::Ledger,
-    given: &str,
-) -> Result<(String, String), CliError> {
-    let files = crate::ledger::store::entry_files(ledger.root())?;
-    let stem = |rel: &str| -> String {
-        let name = rel.rsplit('/').next().unwrap_or(rel);
-        name.strip_suffix(".toml").unwrap_or(name).to_string()
-    };
-    let ids: Vec<String> = files.iter().map(|rel| stem(rel)).collect();
-    let index = ids::resolve(given, ids.iter().map(String::as_str))
-        .map_err(|e| error::resolve_error("entry", e).hint("`cv list` shows every entry id"))?;
-    Ok((ids[index].clone(), files[index].clone()))
 }

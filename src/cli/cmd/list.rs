@@ -100,7 +100,7 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
         })
         .collect();
     if ctx.global.json {
-        return ctx.ui.out(&super::levels::json(&shown));
+        return ctx.ui.out_json(&shown);
     }
     if shown.is_empty() {
         ctx.ui.status("No entries match.");

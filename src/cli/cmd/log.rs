@@ -159,7 +159,7 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
     };
     let saved = ledger.add_entry(new, &draft.links.repos)?;
     if ctx.global.json {
-        return ctx.ui.out(&super::levels::json(&saved));
+        return ctx.ui.out_json(&saved);
     }
     let proof = if saved.has_proof() {
         String::new()

@@ -24,7 +24,7 @@ pub struct Args {
 pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
     let ledger = ctx.ledger()?;
     // A broken entry can be removed too: nothing of it needs to be read.
-    let (id, path) = super::link::find_entry(&ledger, &args.id)?;
+    let (id, path) = crate::cli::resolve::entry(&ledger, &args.id)?;
     if !args.yes {
         if !ctx.ui.can_prompt() {
             return Err(CliError::usage(format!(
@@ -36,7 +36,7 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
             .with_prompt(format!("Remove {id}? (git history keeps it)"))
             .default(false)
             .interact()
-            .map_err(super::init::prompt_error)?;
+            .map_err(crate::cli::ui::prompt_error)?;
         if !sure {
             ctx.ui.status("Nothing removed.");
             return Ok(());

@@ -23,10 +23,10 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
         .map_err(|e| error::resolve_error("entry", e).hint("`cv list` shows every entry id"))?;
     let stored = &all.entries[index];
     if ctx.global.json {
-        return ctx.ui.out(&super::levels::json(&super::list::Listed {
+        return ctx.ui.out_json(&super::list::Listed {
             entry: &stored.entry,
             path: &stored.path,
-        }));
+        });
     }
     let e = &stored.entry;
     let ui = &ctx.ui;
