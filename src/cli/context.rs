@@ -77,7 +77,7 @@ impl Ctx {
         T: Send,
         F: Fn(crate::entry::Entry) -> Option<T> + Sync,
     {
-        let entries = crate::ledger::store::read_worktree_as(ledger.root(), keep)?;
+        let entries = ledger.entries_as(keep)?;
         self.warn_broken(&entries.broken);
         Ok(entries)
     }

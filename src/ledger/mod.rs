@@ -155,6 +155,9 @@ pub fn default_location() -> Option<PathBuf> {
 #[derive(Debug)]
 pub struct Ledger {
     root: PathBuf,
+    /// The repository's git dir, as git finds it: `.git`, or where a
+    /// gitfile (`git init --separate-git-dir`, `git worktree`) points.
+    git_dir: PathBuf,
     config: Config,
 }
 
@@ -181,8 +184,10 @@ impl Ledger {
             });
         }
         let config = read_config(&config_path)?;
+        let git_dir = write::open_repo(root)?.path().to_path_buf();
         let ledger = Ledger {
             root: root.to_path_buf(),
+            git_dir,
             config,
         };
         write::recover_if_needed(&ledger)?;
@@ -205,7 +210,7 @@ impl Ledger {
             });
         }
         create_private_dir(root)?;
-        write::init_repo(root)?;
+        let git_dir = write::init_repo(root)?;
         let starter = config::starter(profile);
         let config: Config = toml::from_str(&starter).map_err(|e| LedgerError::Config {
             path: root.join(CONFIG_FILE),
@@ -215,6 +220,7 @@ impl Ledger {
         })?;
         let ledger = Ledger {
             root: root.to_path_buf(),
+            git_dir,
             config,
         };
         let mut writer = ledger.begin_write()?;
@@ -235,6 +241,11 @@ impl Ledger {
         &self.root
     }
 
+    /// Returns the repository's git dir (never assume `<root>/.git`).
+    pub fn git_dir(&self) -> &Path {
+        &self.git_dir
+    }
+
     /// Returns the parsed `cv.toml`.
     pub fn config(&self) -> &Config {
         &self.config
@@ -250,7 +261,17 @@ impl Ledger {
 
     /// Reads every entry file of the work tree; broken ones are listed apart.
     pub fn entries(&self) -> Result<Entries, LedgerError> {
-        store::read_worktree(&self.root)
+        store::read_worktree(&self.root, &self.git_dir)
+    }
+
+    /// Reads every entry file, keeping only what `keep` returns; see
+    /// [`store::read_worktree_as`].
+    pub fn entries_as<T, F>(&self, keep: F) -> Result<Entries<T>, LedgerError>
+    where
+        T: Send,
+        F: Fn(Entry) -> Option<T> + Sync,
+    {
+        store::read_worktree_as(&self.root, &self.git_dir, keep)
     }
 
     /// Takes the ledger's write lock; see [`Writer`].

@@ -106,8 +106,8 @@ fn list(root: &Path) -> Result<Vec<(u64, String)>, LedgerError> {
 }
 
 /// Reads and parses every entry file of the work tree, newest first.
-pub fn read_worktree(root: &Path) -> Result<Entries, LedgerError> {
-    let mut all = read_worktree_as(root, Some)?;
+pub fn read_worktree(root: &Path, git_dir: &Path) -> Result<Entries, LedgerError> {
+    let mut all = read_worktree_as(root, git_dir, Some)?;
     all.entries.sort_by(|a, b| {
         b.entry
             .date
@@ -122,7 +122,11 @@ pub fn read_worktree(root: &Path) -> Result<Entries, LedgerError> {
 /// Each entry is fully parsed and validated (so broken files are reported
 /// the same way by every command), then reduced at once: a report over
 /// 100,000 entries holds 100,000 small records, not 100,000 entries.
-pub fn read_worktree_as<T, F>(root: &Path, keep: F) -> Result<Entries<T>, LedgerError>
+pub fn read_worktree_as<T, F>(
+    root: &Path,
+    git_dir: &Path,
+    keep: F,
+) -> Result<Entries<T>, LedgerError>
 where
     T: Send,
     F: Fn(Entry) -> Option<T> + Sync,
@@ -142,7 +146,7 @@ where
             .map(|part| {
                 let keep = &keep;
                 let shared = &shared;
-                scope.spawn(move || read_files(root, part, &keep, shared))
+                scope.spawn(move || read_files(root, git_dir, part, &keep, shared))
             })
             .collect();
         handles
@@ -162,13 +166,14 @@ where
 
 fn read_files<T>(
     root: &Path,
+    git_dir: &Path,
     files: &[String],
     keep: &(dyn Fn(Entry) -> Option<T> + Sync),
     shared: &Shared,
 ) -> Result<Entries<T>, LedgerError> {
     let mut out = Entries::default();
     let mut bytes = Vec::new();
-    let mut opener = Opener::new(root, shared);
+    let mut opener = Opener::new(root, git_dir, shared);
     for rel in files {
         bytes.clear();
         opener.read(rel, &mut bytes)?;
@@ -205,8 +210,8 @@ struct Opener<'a> {
 }
 
 impl<'a> Opener<'a> {
-    fn new(root: &'a Path, shared: &'a Shared) -> Opener<'a> {
-        let _ = shared;
+    fn new(root: &'a Path, git_dir: &'a Path, shared: &'a Shared) -> Opener<'a> {
+        let _ = (shared, git_dir);
         Opener {
             root,
             #[cfg(unix)]
@@ -214,6 +219,7 @@ impl<'a> Opener<'a> {
             #[cfg(target_os = "linux")]
             cold: ColdReader {
                 root,
+                git_dir,
                 view: &shared.view,
                 repo: None,
                 nowait: true,
@@ -273,6 +279,7 @@ struct Shared {
 #[cfg(target_os = "linux")]
 struct ColdReader<'a> {
     root: &'a Path,
+    git_dir: &'a Path,
     view: &'a std::sync::OnceLock<Option<super::blobs::IndexView>>,
     /// Opened on first use, per thread (a Repository is not Sync).
     repo: Option<Option<git2::Repository>>,
@@ -323,10 +330,10 @@ impl ColdReader<'_> {
             }
         }
         bytes.clear();
-        let root = self.root;
+        let (root, git_dir) = (self.root, self.git_dir);
         let view = self
             .view
-            .get_or_init(|| super::blobs::IndexView::load(&root.join(".git")));
+            .get_or_init(|| super::blobs::IndexView::load(git_dir));
         let Some(oid) = view.as_ref().and_then(|v| v.trusted_oid(rel, &st)) else {
             return Ok(false);
         };

@@ -95,21 +95,22 @@ pub fn open_repo(root: &Path) -> Result<Repository, LedgerError> {
     .map_err(git_err("open the repository", root))
 }
 
-/// Creates a repository at `root` with branch `main`, or adopts an existing one.
-pub fn init_repo(root: &Path) -> Result<(), LedgerError> {
+/// Creates a repository at `root` with branch `main`, or adopts an existing
+/// one; returns its git dir.
+pub fn init_repo(root: &Path) -> Result<PathBuf, LedgerError> {
     if root.join(".git").exists() {
-        open_repo(root)?;
-        return Ok(());
+        return Ok(open_repo(root)?.path().to_path_buf());
     }
     let mut opts = git2::RepositoryInitOptions::new();
     opts.initial_head("main").mkdir(false);
-    Repository::init_opts(root, &opts).map_err(git_err("initialise a repository", root))?;
-    Ok(())
+    let repo =
+        Repository::init_opts(root, &opts).map_err(git_err("initialise a repository", root))?;
+    Ok(repo.path().to_path_buf())
 }
 
 /// Finishes or rolls back a write a killed `cv` left, if the journal says so.
 pub fn recover_if_needed(ledger: &super::Ledger) -> Result<(), LedgerError> {
-    if ledger.root().join(".git").join(JOURNAL_FILE).exists() {
+    if ledger.git_dir().join(JOURNAL_FILE).exists() {
         // Taking the lock runs the recovery.
         Writer::begin(ledger.root())?;
     }

@@ -124,11 +124,7 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
 }
 
 fn draft_path(ledger: &Ledger, id: &str) -> PathBuf {
-    ledger
-        .root()
-        .join(".git")
-        .join(DRAFTS)
-        .join(format!("{id}.toml"))
+    ledger.git_dir().join(DRAFTS).join(format!("{id}.toml"))
 }
 
 fn write_draft(draft: &Path, bytes: &[u8]) -> Result<(), CliError> {
