@@ -74,7 +74,9 @@ fn a_write_killed_before_its_commit_is_rolled_back() {
     env.cv(&["log", "--title", "Kept"]).ok();
     let head = env.ledger_state().0;
     // What a writer killed after renaming its file but before the commit
-    // leaves: the journal, the new file, a stray temp file, a stale index lock.
+    // leaves: the journal, the new file, a stray temp file, and the index
+    // lock it took (the same file as its own `cv-index.own`, which is how
+    // the next cv proves the lock is the dead writer's).
     let dir = env.ledger().join("entries/2026");
     std::fs::write(
         dir.join("2026-11-22-half-done.toml"),
@@ -87,7 +89,12 @@ fn a_write_killed_before_its_commit_is_rolled_back() {
         "entries/2026/2026-11-22-half-done.toml\n",
     )
     .expect("write");
-    std::fs::write(env.ledger().join(".git/index.lock"), "").expect("write");
+    std::fs::write(env.ledger().join(".git/cv-index.own"), "").expect("write");
+    std::fs::hard_link(
+        env.ledger().join(".git/cv-index.own"),
+        env.ledger().join(".git/index.lock"),
+    )
+    .expect("link");
 
     let list = env.cv(&["list", "--json"]).json();
     assert_eq!(
@@ -100,6 +107,7 @@ fn a_write_killed_before_its_commit_is_rolled_back() {
     assert!(!dir.join(".2026-11-22-half-done.toml.cv-tmp").exists());
     assert!(!env.ledger().join(".git/cv-journal").exists());
     assert!(!env.ledger().join(".git/index.lock").exists());
+    assert!(!env.ledger().join(".git/cv-index.own").exists());
     env.cv(&["log", "--title", "After recovery"]).ok();
     env.assert_clean();
 }
@@ -240,7 +248,10 @@ fn a_failed_write_is_rolled_back_at_once_and_leaves_others_locks_alone() {
     std::fs::write(&lock, "").expect("lock");
     let run = env.cv(&["log", "--title", "Blocked"]);
     let err = run.fails_with(1);
-    assert!(err.contains("another git process holds its lock"), "{run}");
+    assert!(
+        err.contains("another git process holds") && err.contains("main.lock"),
+        "{run}"
+    );
     assert_eq!(
         env.ledger_state(),
         before,

@@ -46,7 +46,11 @@ impl Ctx {
 
     /// Opens the ledger, or explains how to create one.
     pub fn ledger(&self) -> Result<Ledger, CliError> {
-        Ok(Ledger::open(&self.ledger_path()?)?)
+        let ledger = Ledger::open(&self.ledger_path()?)?;
+        if let Some(problem) = ledger.unfinished_write() {
+            self.ui.warn(&format!("{problem}; reading goes on, writing waits until it is resolved"));
+        }
+        Ok(ledger)
     }
 
     /// Returns the framework: the ledger's custom one if there is a ledger

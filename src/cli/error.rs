@@ -148,11 +148,22 @@ impl From<LedgerError> for CliError {
                 Some(format!("fix the entry first: `cv edit {id}`; nothing was changed"))
             }
             LedgerError::Contended => Some("try again; another program keeps committing to the ledger".to_string()),
+            LedgerError::LockHeld { path } => Some(format!(
+                "nothing was changed; if no git command is running in the ledger, one that crashed left the lock: remove it (`rm {}`) and try again",
+                path.display()
+            )),
+            LedgerError::DetachedHead => Some("switch the ledger back to its branch (`git switch main` in the ledger), then try again; nothing was changed".to_string()),
+            LedgerError::UnbornBranch { .. } => Some("switch the ledger to the branch that holds your entries (`git switch main` in the ledger); nothing was changed".to_string()),
+            LedgerError::Boundary { .. } => Some("cv never writes through a link or over a misplaced file: make it a real folder (or move the file away), then try again; nothing was changed".to_string()),
+            LedgerError::Journal { path, .. } => Some(format!(
+                "make the files it names look as you want them, then delete {}; reading commands keep working meanwhile",
+                path.display()
+            )),
             _ => None,
         };
         // A broken entry is bad input to the command that must change it.
         let kind = match e {
-            LedgerError::BrokenEntry { .. } => Kind::Usage,
+            LedgerError::BrokenEntry { .. } | LedgerError::Boundary { .. } => Kind::Usage,
             _ => Kind::Failure,
         };
         let mut error = CliError::from_source(kind, &e);

@@ -8,14 +8,13 @@
 //! sparse indexes, a checksum that does not verify, another hash) returns
 //! [`Outcome::Unsupported`] and the caller falls back to libgit2.
 //!
+//! The caller holds `index.lock` and writes the result through it
+//! (`write.rs`); this module only computes bytes.
+//!
 //! Format: git's `Documentation/gitformat-index.txt`. Optional extensions
 //! that cache derived data are kept where still true (REUC), invalidated
 //! along the changed paths (TREE) or dropped (UNTR, EOIE, IEOT, FSMN), as git
 //! itself does when it cannot keep them up to date.
-
-use std::fs::{File, OpenOptions};
-use std::io::Write;
-use std::path::Path;
 
 use sha1::{Digest, Sha1};
 
@@ -73,46 +72,6 @@ impl Update {
             Update::Put { path, .. } | Update::Remove { path } => path.as_bytes(),
         }
     }
-}
-
-/// Whether the update was made.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    /// The index was rewritten.
-    Done,
-    /// The index uses something this module does not handle; nothing was written.
-    Unsupported,
-}
-
-/// Applies `updates` to `<git_dir>/index` under git's `index.lock` protocol.
-pub fn apply(git_dir: &Path, updates: &[Update]) -> std::io::Result<Outcome> {
-    let path = git_dir.join("index");
-    let old = match std::fs::read(&path) {
-        Ok(bytes) => Some(bytes),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(e),
-    };
-    let Some(new) = rewrite(old.as_deref(), updates) else {
-        return Ok(Outcome::Unsupported);
-    };
-    // git's own lock: created exclusively, renamed over the index. A git
-    // process holding it makes this fail, as it makes git fail.
-    let lock_path = git_dir.join("index.lock");
-    let mut lock = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&lock_path)?;
-    let written =
-        write_all_synced(&mut lock, &new).and_then(|()| std::fs::rename(&lock_path, &path));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&lock_path);
-    }
-    written.map(|()| Outcome::Done)
-}
-
-fn write_all_synced(file: &mut File, bytes: &[u8]) -> std::io::Result<()> {
-    file.write_all(bytes)?;
-    file.sync_data()
 }
 
 struct Parsed<'a> {
@@ -388,6 +347,23 @@ fn invalidate_tree(data: &[u8], changed: &[&[u8]]) -> Option<Vec<u8>> {
 
 #[cfg(test)]
 mod tests {
+
+    /// Whether the update was made.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    enum Outcome {
+        Done,
+        Unsupported,
+    }
+
+    /// What the write path does around [`rewrite`], minus its locking.
+    fn apply(git_dir: &std::path::Path, updates: &[Update]) -> std::io::Result<Outcome> {
+        let path = git_dir.join("index");
+        let old = std::fs::read(&path).ok();
+        match rewrite(old.as_deref(), updates) {
+            Some(new) => std::fs::write(&path, new).map(|()| Outcome::Done),
+            None => Ok(Outcome::Unsupported),
+        }
+    }
     use super::*;
 
     use crate::ledger::test_git as git;
@@ -412,7 +388,7 @@ mod tests {
         dir
     }
 
-    fn put(dir: &Path, path: &str, text: &str) -> Update {
+    fn put(dir: &std::path::Path, path: &str, text: &str) -> Update {
         let file = dir.join(path);
         std::fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
         std::fs::write(&file, text).expect("write");

@@ -5,8 +5,12 @@
 
 #[cfg(target_os = "linux")]
 pub mod blobs;
+pub mod boundary;
 pub mod config;
 pub mod index;
+pub mod journal;
+pub mod lock;
+pub mod refs;
 pub mod store;
 pub mod write;
 
@@ -40,6 +44,7 @@ pub(crate) fn test_git(dir: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 pub use store::{Broken, Entries, StoredEntry};
+pub use lock::Lock;
 pub use write::{Change, Writer};
 
 /// The settings file at the ledger's root.
@@ -119,6 +124,37 @@ pub enum LedgerError {
         /// Path relative to the ledger.
         path: String,
     },
+    /// A path `cv` would write leads through a symlink or a misplaced file.
+    #[error("{path} is {what}; cv writes only regular files in real folders inside the ledger")]
+    Boundary {
+        /// Path relative to the ledger root.
+        path: String,
+        /// What was found there.
+        what: &'static str,
+    },
+    /// HEAD is not on a branch.
+    #[error("the ledger's HEAD is detached, so there is no branch to commit to")]
+    DetachedHead,
+    /// HEAD names a branch with no commits while the ledger has others.
+    #[error("the ledger's HEAD names branch `{branch}`, which has no commits")]
+    UnbornBranch {
+        /// The branch's short name.
+        branch: String,
+    },
+    /// A git lock file is held by another process.
+    #[error("another git process holds {}", path.display())]
+    LockHeld {
+        /// The lock file.
+        path: PathBuf,
+    },
+    /// A journal that a killed write left cannot be resolved.
+    #[error("an interrupted write cannot be finished: {} {reason}", path.display())]
+    Journal {
+        /// The journal file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
     /// A command's changes turned out to change nothing; no commit was made.
     #[error("nothing to commit")]
     NothingToCommit,
@@ -159,6 +195,8 @@ pub struct Ledger {
     /// gitfile (`git init --separate-git-dir`, `git worktree`) points.
     git_dir: PathBuf,
     config: Config,
+    /// Why a killed write's journal could not be resolved on opening, if so.
+    unfinished: Option<String>,
 }
 
 impl Ledger {
@@ -185,12 +223,17 @@ impl Ledger {
         }
         let config = read_config(&config_path)?;
         let git_dir = write::open_repo(root)?.path().to_path_buf();
-        let ledger = Ledger {
+        let mut ledger = Ledger {
             root: root.to_path_buf(),
             git_dir,
             config,
+            unfinished: None,
         };
-        write::recover_if_needed(&ledger)?;
+        // Reading goes on whatever the journal says: only writes need it
+        // resolved, and they try again (and refuse, saying why).
+        if let Err(e) = write::recover_if_needed(&ledger) {
+            ledger.unfinished = Some(e.to_string());
+        }
         Ok(ledger)
     }
 
@@ -222,6 +265,7 @@ impl Ledger {
             root: root.to_path_buf(),
             git_dir,
             config,
+            unfinished: None,
         };
         let mut writer = ledger.begin_write()?;
         let who = if profile.name.is_empty() {
@@ -244,6 +288,12 @@ impl Ledger {
     /// Returns the repository's git dir (never assume `<root>/.git`).
     pub fn git_dir(&self) -> &Path {
         &self.git_dir
+    }
+
+    /// Why a write a killed `cv` left could not be finished or undone when
+    /// the ledger was opened; writes refuse until it is resolved.
+    pub fn unfinished_write(&self) -> Option<&str> {
+        self.unfinished.as_deref()
     }
 
     /// Returns the parsed `cv.toml`.

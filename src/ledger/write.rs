@@ -1,37 +1,55 @@
 //! The one write path every change to the ledger goes through (SPEC §6).
 //!
-//! A change is made in this order, so that a crash at any point leaves
-//! something the next `cv` can finish or roll back:
+//! The ledger is also the user's git repository: editors run `git status`
+//! in it on every keystroke, and people commit in it. So a write takes the
+//! locks git takes, in git's order, and exit status tells the truth: a write
+//! that returned `Ok` is in the branch; one that returned `Err` changed
+//! nothing. In order:
 //!
-//! 1. take the ledger's `flock` (the kernel drops it if the process dies);
-//! 2. finish or roll back whatever a killed writer left (the journal);
-//! 3. write the journal: the paths about to change;
-//! 4. write each file to a temp file in its folder, fsync, rename, fsync the
+//! 1. take the ledger's `flock` (`lock.rs`; the kernel drops it if the
+//!    process dies) and finish or undo whatever a killed writer left;
+//! 2. check every path against the ledger's boundary (`boundary.rs`) and
+//!    find the branch HEAD names (`refs.rs`);
+//! 3. write the journal: the branch and the paths about to change;
+//! 4. take git's `index.lock`, as `git commit` does, and hold it until the
+//!    new index is in place, so no `git status` or `git commit` can read or
+//!    write the index in between;
+//! 5. write each file to a temp file in its folder, fsync, rename, fsync the
 //!    folder;
-//! 5. build the commit's tree from HEAD's tree in memory (never from the
-//!    index, which may hold the user's own staged work) and publish the commit
-//!    with a compare-and-swap of the branch, retrying if the branch moved;
-//! 6. update the index for the changed paths only, with the files' stat data,
-//!    so `git status` stays clean without re-hashing the work tree;
-//! 7. remove the journal.
+//! 6. build the commit's tree from the branch's tree in memory (never from
+//!    the index, which may hold the user's own staged work) and move the
+//!    branch by compare-and-swap under its `.lock`, rebuilding if it moved;
+//!    this is the commit point;
+//! 7. splice the changed paths into the index, with the files' stat data, and
+//!    rename `index.lock` over the index;
+//! 8. remove the journal.
+//!
+//! A failure before step 6 undoes steps 3 to 5 at once. A kill at any point
+//! leaves the journal, and the next `cv` finishes (the branch moved) or
+//! undoes (it did not) the write, removing only the locks it can prove the
+//! dead writer took.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Once;
 
 use git2::{ErrorCode, ObjectType, Oid, Repository, RepositoryOpenFlags, Signature, Tree};
 
-use super::LedgerError;
-use super::index;
+use super::journal::{self, Journal};
+use super::lock::{GIT_LOCK_WAIT, GitLock, Lock};
+use super::refs::{self, Branch, Swap};
+use super::{LedgerError, boundary, index};
 
-/// The lock file, inside `.git/`. It is never deleted: `flock` is the lock,
-/// the file is only its anchor, so a killed writer leaves nothing stale.
-const LOCK_FILE: &str = "cv-write.lock";
-/// Paths a write in progress is changing, one per line.
-const JOURNAL_FILE: &str = "cv-journal";
+/// Our own name for the `index.lock` we hold, in the git dir (`lock.rs`).
+const OWN_INDEX_LOCK: &str = "cv-index.own";
+/// Where the libgit2 fallback builds an index it then copies into the lock.
+const FALLBACK_INDEX: &str = "cv-index.fallback";
 /// How often a commit is rebuilt when the branch moved under it.
 const MAX_ATTEMPTS: usize = 20;
+
+/// Each changed path and its new blob (`None`: deleted).
+type Blobs = Vec<(String, Option<Oid>)>;
 
 /// One file to create, replace or delete, relative to the ledger root.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,6 +113,7 @@ pub fn open_repo(root: &Path) -> Result<Repository, LedgerError> {
     .map_err(git_err("open the repository", root))
 }
 
+
 /// Creates a repository at `root` with branch `main`, or adopts an existing
 /// one; returns its git dir.
 pub fn init_repo(root: &Path) -> Result<PathBuf, LedgerError> {
@@ -108,9 +127,12 @@ pub fn init_repo(root: &Path) -> Result<PathBuf, LedgerError> {
     Ok(repo.path().to_path_buf())
 }
 
-/// Finishes or rolls back a write a killed `cv` left, if the journal says so.
+/// Finishes or undoes a write a killed `cv` left, if the journal says so.
+///
+/// For reading commands: a journal that cannot be resolved is returned as
+/// the error, for the caller to warn about, and reading goes on.
 pub fn recover_if_needed(ledger: &super::Ledger) -> Result<(), LedgerError> {
-    if ledger.git_dir().join(JOURNAL_FILE).exists() {
+    if journal::path(ledger.git_dir()).exists() {
         // Taking the lock runs the recovery.
         Writer::begin(ledger.root())?;
     }
@@ -121,8 +143,7 @@ pub fn recover_if_needed(ledger: &super::Ledger) -> Result<(), LedgerError> {
 pub struct Writer {
     root: PathBuf,
     repo: Repository,
-    // Dropping the file releases the flock.
-    _lock: File,
+    _lock: Lock,
 }
 
 impl Writer {
@@ -130,14 +151,7 @@ impl Writer {
     pub fn begin(root: &Path) -> Result<Writer, LedgerError> {
         enable_fsync();
         let repo = open_repo(root)?;
-        let lock_path = repo.path().join(LOCK_FILE);
-        let lock = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(LedgerError::io("open", &lock_path))?;
-        lock.lock().map_err(LedgerError::io("lock", &lock_path))?;
+        let lock = Lock::acquire(repo.commondir())?;
         let writer = Writer {
             root: root.to_path_buf(),
             repo,
@@ -149,7 +163,7 @@ impl Writer {
 
     /// True when `path` exists in HEAD or in the work tree.
     pub fn path_taken(&self, path: &str) -> Result<bool, LedgerError> {
-        if self.root.join(path).exists() {
+        if std::fs::symlink_metadata(self.root.join(path)).is_ok() {
             return Ok(true);
         }
         Ok(match self.head_tree()? {
@@ -163,152 +177,144 @@ impl Writer {
         let Some(tree) = self.head_tree()? else {
             return Ok(None);
         };
-        let Ok(entry) = tree.get_path(Path::new(path)) else {
-            return Ok(None);
-        };
-        let blob = self
-            .repo
-            .find_blob(entry.id())
-            .map_err(git_err(format!("read {path} from HEAD"), &self.root))?;
-        Ok(Some(blob.content().to_vec()))
+        self.content_in(&tree, path)
     }
 
     /// Applies `changes` as exactly one commit with `message`; returns its id.
+    ///
+    /// `Ok` means the commit is on the branch HEAD names; `Err` means the
+    /// ledger (branch, work tree, index) is as it was.
     pub fn commit(&mut self, changes: &[Change], message: &str) -> Result<Oid, LedgerError> {
         for change in changes {
             check_path(&change.path)?;
+            boundary::check(&self.root, &change.path)?;
         }
-        self.write_journal(changes)?;
-        match self.apply(changes, message) {
-            Ok(commit) => {
-                self.clear_journal()?;
+        let branch = refs::current_branch(&self.repo, &self.root)?;
+        let journal = Journal {
+            pid: std::process::id(),
+            branch: Some(branch.name.clone()),
+            paths: changes.iter().map(|c| c.path.clone()).collect(),
+        };
+        let journal_path = journal::path(self.repo.path());
+        write_durably(&journal_path, journal.to_text().as_bytes())?;
+        let published = GitLock::acquire(
+            self.repo.path().join("index.lock"),
+            self.repo.path().join(OWN_INDEX_LOCK),
+            GIT_LOCK_WAIT,
+        )
+        .and_then(|index_lock| {
+            self.publish(changes, &branch, message)
+                .map(|(commit, blobs)| (commit, blobs, index_lock))
+        });
+        match published {
+            Ok((commit, blobs, index_lock)) => {
+                // Committed: whatever happens now, the command succeeded. An
+                // index that could not be written keeps the journal, and the
+                // next cv command brings the index up to date.
+                if self.update_index(index_lock, &blobs).is_ok() {
+                    let _ = remove_durably(&journal_path);
+                }
                 Ok(commit)
             }
             Err(e) => {
-                // Put the work tree back as HEAD has it now, so a failed
-                // command changes nothing; if even that fails, the journal
-                // stays and the next cv command finishes the job.
-                let _ = self.restore_journalled(false);
+                // Nothing was committed: put the work tree back as the branch
+                // has it. If even that fails the journal stays, and writes
+                // refuse until it is resolved.
+                let _ = self.undo(&journal);
                 Err(e)
             }
         }
     }
 
-    /// Steps 4 to 6 of the write path: files, commit, index.
-    fn apply(&self, changes: &[Change], message: &str) -> Result<Oid, LedgerError> {
+    /// Steps 5 and 6: the files, then the commit and the branch.
+    fn publish(
+        &self,
+        changes: &[Change],
+        branch: &Branch,
+        message: &str,
+    ) -> Result<(Oid, Blobs), LedgerError> {
+        let root = &self.root;
         for change in changes {
             match &change.content {
-                Some(bytes) => write_durably(&self.root.join(&change.path), bytes)?,
-                None => remove_durably(&self.root.join(&change.path))?,
+                Some(bytes) => write_durably(&root.join(&change.path), bytes)?,
+                None => remove_durably(&root.join(&change.path))?,
             }
         }
         let mut blobs = Vec::with_capacity(changes.len());
         for change in changes {
             let oid = match &change.content {
-                Some(bytes) => Some(
-                    self.repo
-                        .blob(bytes)
-                        .map_err(git_err("write a blob", &self.root))?,
-                ),
+                Some(bytes) => Some(self.repo.blob(bytes).map_err(git_err("write a blob", root))?),
                 None => None,
             };
             blobs.push((change.path.clone(), oid));
         }
-        let commit = self.publish(&blobs, message)?;
-        self.update_index(&blobs)?;
-        Ok(commit)
-    }
-
-    fn publish(&self, blobs: &[(String, Option<Oid>)], message: &str) -> Result<Oid, LedgerError> {
-        let root = &self.root;
-        let branch = self.branch_ref()?;
         let signature = self.signature()?;
-        let mut locked = None;
+        let mut branch = branch.clone();
         for _ in 0..MAX_ATTEMPTS {
-            let head = match self.repo.refname_to_id(&branch) {
-                Ok(oid) => Some(oid),
-                Err(e) if e.code() == ErrorCode::NotFound => None,
-                Err(e) => return Err(git_err("read the branch", root)(e)),
-            };
-            let parent = head
+            let parent = branch
+                .tip
                 .map(|oid| self.repo.find_commit(oid))
                 .transpose()
                 .map_err(git_err("read HEAD", root))?;
-            let mut tree = parent
+            let base = parent
                 .as_ref()
                 .map(|c| c.tree())
                 .transpose()
                 .map_err(git_err("read HEAD's tree", root))?;
-            for (path, blob) in blobs {
-                let parts: Vec<&str> = path.split('/').collect();
-                let oid = match update_tree(&self.repo, tree.as_ref(), &parts, *blob)
-                    .map_err(git_err(format!("build the tree for {path}"), root))?
-                {
-                    Some(oid) => oid,
-                    None => self
-                        .repo
-                        .treebuilder(None)
-                        .and_then(|b| b.write())
-                        .map_err(git_err("write an empty tree", root))?,
-                };
-                tree = Some(
-                    self.repo
-                        .find_tree(oid)
-                        .map_err(git_err("read the new tree", root))?,
-                );
+            let tree = self.build_tree(base.as_ref(), &blobs)?;
+            if base.as_ref().map(Tree::id) == Some(tree.id()) {
+                return Err(LedgerError::NothingToCommit);
             }
-            let Some(tree) = tree else {
-                return Err(LedgerError::Contended);
-            };
             let parents: Vec<&git2::Commit> = parent.iter().collect();
             let commit = self
                 .repo
                 .commit(None, &signature, &signature, message, &tree, &parents)
                 .map_err(git_err("create the commit", root))?;
-            let reflog = format!("cv: {message}");
-            // The compare-and-swap: only move the branch if it is still where
-            // this commit's parent says. Someone else's commit (plain git
-            // outside the lock) makes it fail, and the tree is rebuilt.
-            let swapped = match head {
-                Some(old) => self
-                    .repo
-                    .reference_matching(&branch, commit, true, old, &reflog),
-                None => self.repo.reference(&branch, commit, false, &reflog),
-            };
-            match swapped {
-                Ok(_) => return Ok(commit),
-                Err(e) if e.code() == ErrorCode::Locked => {
-                    // Another git process holds the branch's lock: wait a
-                    // little, as git itself does, then give up with its name.
-                    locked = Some(e);
-                    std::thread::sleep(std::time::Duration::from_millis(25));
-                }
-                Err(e) if matches!(e.code(), ErrorCode::Modified | ErrorCode::Exists) => {
-                    continue;
-                }
-                Err(e) => return Err(git_err("move the branch", root)(e)),
+            match refs::swap(&self.repo, root, &branch, commit, &signature, message)? {
+                Swap::Done => return Ok((commit, blobs)),
+                // Someone committed in between (plain git, which does not
+                // take our lock): build again on top of their commit.
+                Swap::Moved => branch = refs::current_branch(&self.repo, root)?,
             }
         }
-        match locked {
-            Some(e) => Err(git_err(
-                format!("move {branch}: another git process holds its lock"),
-                root,
-            )(e)),
-            None => Err(LedgerError::Contended),
-        }
+        Err(LedgerError::Contended)
     }
 
-    fn branch_ref(&self) -> Result<String, LedgerError> {
-        let head = self
-            .repo
-            .find_reference("HEAD")
-            .map_err(git_err("read HEAD", &self.root))?;
-        Ok(head
-            .symbolic_target()
-            .ok()
-            .flatten()
-            .unwrap_or("refs/heads/main")
-            .to_string())
+    /// `base` with each of `blobs` put in (or removed), written as trees.
+    fn build_tree<'r>(
+        &'r self,
+        base: Option<&Tree<'r>>,
+        blobs: &[(String, Option<Oid>)],
+    ) -> Result<Tree<'r>, LedgerError> {
+        let root = &self.root;
+        let mut tree: Option<Tree<'r>> = base.cloned();
+        for (path, blob) in blobs {
+            let parts: Vec<&str> = path.split('/').collect();
+            let oid = match update_tree(&self.repo, tree.as_ref(), &parts, *blob)
+                .map_err(git_err(format!("build the tree for {path}"), root))?
+            {
+                Some(oid) => oid,
+                None => self
+                    .repo
+                    .treebuilder(None)
+                    .and_then(|b| b.write())
+                    .map_err(git_err("write an empty tree", root))?,
+            };
+            tree = Some(
+                self.repo
+                    .find_tree(oid)
+                    .map_err(git_err("read the new tree", root))?,
+            );
+        }
+        match tree {
+            Some(tree) => Ok(tree),
+            None => self
+                .repo
+                .treebuilder(None)
+                .and_then(|b| b.write())
+                .and_then(|oid| self.repo.find_tree(oid))
+                .map_err(git_err("write an empty tree", root)),
+        }
     }
 
     /// The repository's `user.name`/`user.email`, else a neutral `cv` identity.
@@ -331,112 +337,148 @@ impl Writer {
         }
     }
 
-    /// Brings the index up to date for the changed paths only.
-    ///
-    /// The fast path splices entries into the index file (`index.rs`); an
-    /// index it does not handle is updated through libgit2 instead.
-    fn update_index(&self, blobs: &[(String, Option<Oid>)]) -> Result<(), LedgerError> {
-        #[cfg(unix)]
-        {
-            let mut updates = Vec::with_capacity(blobs.len());
-            for (path, blob) in blobs {
-                updates.push(match blob {
-                    Some(oid) => index::Update::Put {
-                        path: path.clone(),
-                        oid: oid_bytes(*oid),
-                        stat: stat_of(&self.root.join(path))?,
-                    },
-                    None => index::Update::Remove { path: path.clone() },
-                });
-            }
-            let git_dir = self.repo.path();
-            match index::apply(git_dir, &updates)
-                .map_err(LedgerError::io("update", git_dir.join("index")))?
-            {
-                index::Outcome::Done => return Ok(()),
-                index::Outcome::Unsupported => {}
-            }
+    fn content_in(&self, tree: &Tree<'_>, path: &str) -> Result<Option<Vec<u8>>, LedgerError> {
+        let Ok(entry) = tree.get_path(Path::new(path)) else {
+            return Ok(None);
+        };
+        if entry.kind() != Some(ObjectType::Blob) {
+            return Ok(None);
         }
-        self.update_index_with_libgit2(blobs)
+        let blob = self
+            .repo
+            .find_blob(entry.id())
+            .map_err(git_err(format!("read {path} from HEAD"), &self.root))?;
+        Ok(Some(blob.content().to_vec()))
     }
 
-    fn update_index_with_libgit2(
+    /// Step 7: the changed paths into the index, through the lock we hold.
+    ///
+    /// The index is read only now, under the lock: a `git status` that
+    /// rewrote it a moment ago is seen, not overwritten. The fast path
+    /// splices entries into the file (`index.rs`); an index it does not
+    /// handle is updated through libgit2 instead.
+    fn update_index(
         &self,
+        mut lock: GitLock,
         blobs: &[(String, Option<Oid>)],
     ) -> Result<(), LedgerError> {
-        let root = &self.root;
-        let mut index = self.repo.index().map_err(git_err("read the index", root))?;
+        let git_dir = self.repo.path();
+        let path = git_dir.join("index");
+        let old = match std::fs::read(&path) {
+            Ok(bytes) => Some(bytes),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(LedgerError::io("read", &path)(e)),
+        };
+        let mut updates = Vec::with_capacity(blobs.len());
         for (path, blob) in blobs {
-            match blob {
-                Some(oid) => {
-                    let entry = index_entry(&root.join(path), path, *oid)?;
-                    index
-                        .add(&entry)
-                        .map_err(git_err(format!("add {path} to the index"), root))?;
-                }
-                None => {
-                    if index.get_path(Path::new(path), 0).is_some() {
+            updates.push(match blob {
+                Some(oid) => index::Update::Put {
+                    path: path.clone(),
+                    oid: oid_bytes(*oid),
+                    stat: stat_of(&self.root.join(path))?,
+                },
+                None => index::Update::Remove { path: path.clone() },
+            });
+        }
+        let new = match index::rewrite(old.as_deref(), &updates) {
+            Some(bytes) => bytes,
+            None => self.index_with_libgit2(old.as_deref(), blobs)?,
+        };
+        lock.file()
+            .write_all(&new)
+            .map_err(LedgerError::io("write", git_dir.join("index.lock")))?;
+        lock.commit_to(&path)
+    }
+
+    /// The new index built by libgit2, for index formats `index.rs` leaves
+    /// alone. libgit2 writes an index only through its own `<file>.lock`, so
+    /// it works on a copy, whose bytes then go into the lock we hold.
+    fn index_with_libgit2(
+        &self,
+        old: Option<&[u8]>,
+        blobs: &[(String, Option<Oid>)],
+    ) -> Result<Vec<u8>, LedgerError> {
+        let root = &self.root;
+        let work = self.repo.path().join(FALLBACK_INDEX);
+        let _ = std::fs::remove_file(&work);
+        if let Some(old) = old {
+            std::fs::write(&work, old).map_err(LedgerError::io("write", &work))?;
+        }
+        let built = (|| {
+            let mut index = git2::Index::open(&work).map_err(git_err("read the index", root))?;
+            for (path, blob) in blobs {
+                match blob {
+                    Some(oid) => {
+                        let entry = index_entry(&root.join(path), path, *oid)?;
                         index
-                            .remove_path(Path::new(path))
-                            .map_err(git_err(format!("remove {path} from the index"), root))?;
+                            .add(&entry)
+                            .map_err(git_err(format!("add {path} to the index"), root))?;
+                    }
+                    None => {
+                        if index.get_path(Path::new(path), 0).is_some() {
+                            index
+                                .remove_path(Path::new(path))
+                                .map_err(git_err(format!("remove {path} from the index"), root))?;
+                        }
                     }
                 }
             }
-        }
-        index.write().map_err(git_err("write the index", root))
+            index.write().map_err(git_err("write the index", root))?;
+            std::fs::read(&work).map_err(LedgerError::io("read", &work))
+        })();
+        let _ = std::fs::remove_file(&work);
+        built
     }
 
-    fn journal_path(&self) -> PathBuf {
-        self.repo.path().join(JOURNAL_FILE)
-    }
-
-    fn write_journal(&self, changes: &[Change]) -> Result<(), LedgerError> {
-        let text: String = changes.iter().map(|c| format!("{}\n", c.path)).collect();
-        write_durably(&self.journal_path(), text.as_bytes())
-    }
-
-    fn clear_journal(&self) -> Result<(), LedgerError> {
-        remove_durably(&self.journal_path())
-    }
-
-    /// Brings each journalled path to agree with HEAD, then the index.
-    ///
-    /// A path whose work-tree content already equals HEAD's was committed
-    /// before the kill: only the index is left to do. Any other was not: the
-    /// work tree goes back to HEAD's content (or the file is removed).
+    /// Resolves a journal a killed writer left, if there is one.
     fn recover(&self) -> Result<(), LedgerError> {
-        self.restore_journalled(true)
+        let git_dir = self.repo.path();
+        let Some(parsed) = journal::read(git_dir)? else {
+            return Ok(());
+        };
+        let journal = parsed.map_err(|reason| LedgerError::Journal {
+            path: journal::path(git_dir),
+            reason,
+        })?;
+        self.undo(&journal)
     }
 
-    /// Does the work of [`Writer::recover`]; `stale_locks` also removes git
-    /// lock files a killed writer may have left, which is only right when the
-    /// journal belongs to a dead process (not when rolling back our own failed
-    /// write, where another git process may hold them).
-    fn restore_journalled(&self, stale_locks: bool) -> Result<(), LedgerError> {
-        let journal = self.journal_path();
-        let text = match std::fs::read_to_string(&journal) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-            Err(e) => return Err(LedgerError::io("read", &journal)(e)),
+    /// Brings each journalled path to agree with the branch, then the index,
+    /// and removes the journal.
+    ///
+    /// A path whose work-tree content already equals the branch's was
+    /// committed: only the index is left to do. Any other was not: the work
+    /// tree goes back to the branch's content (or the file is removed). Of
+    /// git's locks, only those provably taken by the writer are removed.
+    fn undo(&self, journal: &Journal) -> Result<(), LedgerError> {
+        let git_dir = self.repo.path();
+        let gone = |lock: &Path, own: &Path| {
+            super::lock::remove_if_own(lock, own).map_err(LedgerError::io("remove", lock))
         };
-        // A writer killed inside libgit2 can leave these behind; we hold the
-        // ledger's lock and the journal says a cv write was in flight.
-        if stale_locks {
-            for stale in ["index.lock", "HEAD.lock"] {
-                let _ = std::fs::remove_file(self.repo.path().join(stale));
-            }
-            if let Ok(branch) = self.branch_ref() {
-                let _ = std::fs::remove_file(self.repo.path().join(format!("{branch}.lock")));
-            }
-        }
+        gone(&git_dir.join("index.lock"), &git_dir.join(OWN_INDEX_LOCK))?;
+        let own_ref = git_dir.join(refs::OWN_REF_LOCK);
+        match &journal.branch {
+            Some(branch) if check_ref_name(branch) => gone(
+                &self.repo.commondir().join(format!("{branch}.lock")),
+                &own_ref,
+            )?,
+            _ => gone(&own_ref, &own_ref).map(|_| false)?,
+        };
+        let _ = std::fs::remove_file(git_dir.join(FALLBACK_INDEX));
+        let head = self.head_tree()?;
         let mut blobs = Vec::new();
-        for path in text.lines().filter(|l| !l.is_empty()) {
-            if check_path(path).is_err() {
+        for path in &journal.paths {
+            // A path that could not be ours, or leads through a link, is
+            // never written: undoing must not write outside the ledger.
+            if check_path(path).is_err() || boundary::check(&self.root, path).is_err() {
                 continue;
             }
             let file = self.root.join(path);
             let _ = std::fs::remove_file(temp_path(&file));
-            let in_head = self.head_content(path)?;
+            let in_head = match &head {
+                Some(tree) => self.content_in(tree, path)?,
+                None => None,
+            };
             let in_tree = match std::fs::read(&file) {
                 Ok(bytes) => Some(bytes),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
@@ -455,15 +497,26 @@ impl Writer {
                 ),
                 None => None,
             };
-            blobs.push((path.to_string(), oid));
+            blobs.push((path.clone(), oid));
         }
-        self.update_index(&blobs)?;
-        self.clear_journal()
+        if !blobs.is_empty() {
+            let lock = GitLock::acquire(
+                git_dir.join("index.lock"),
+                git_dir.join(OWN_INDEX_LOCK),
+                GIT_LOCK_WAIT,
+            )?;
+            self.update_index(lock, &blobs)?;
+        }
+        remove_durably(&journal::path(git_dir))
     }
 }
 
-/// Replaces `parts` in `base` with `blob` (or removes it); returns the new
-/// tree's id, or `None` when the tree became empty.
+/// True for a branch name a journal may hold: under `refs/heads/`, no
+/// component that could climb out of the git dir.
+fn check_ref_name(name: &str) -> bool {
+    name.strip_prefix("refs/heads/")
+        .is_some_and(|rest| check_path(rest).is_ok())
+}
 fn update_tree(
     repo: &Repository,
     base: Option<&Tree>,
@@ -542,7 +595,7 @@ pub fn write_durably(file: &Path, bytes: &[u8]) -> Result<(), LedgerError> {
     sync_dir(dir)
 }
 
-fn remove_durably(file: &Path) -> Result<(), LedgerError> {
+pub(crate) fn remove_durably(file: &Path) -> Result<(), LedgerError> {
     match std::fs::remove_file(file) {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
@@ -551,7 +604,7 @@ fn remove_durably(file: &Path) -> Result<(), LedgerError> {
     sync_dir(file.parent().unwrap_or(Path::new(".")))
 }
 
-fn sync_dir(dir: &Path) -> Result<(), LedgerError> {
+pub(crate) fn sync_dir(dir: &Path) -> Result<(), LedgerError> {
     // A rename is only durable once its folder is; Windows cannot open a
     // folder for syncing, and NTFS journals renames itself.
     #[cfg(unix)]
