@@ -129,12 +129,13 @@ fn check_text(
             format!("move it to {}", entry::rel_path(entry.date, stem)),
         );
     }
-    if entry.date > today {
+    if let Some(problem) = crate::dates::entry_date_problem(entry.date, today) {
         add(
             spans.at(&["date"]),
             Kind::FutureDate,
-            format!("date {} is in the future", entry.date),
-            "an entry records value that already reached the customer".to_string(),
+            format!("date {problem}"),
+            "an entry records value that already reached the customer, on the day it shipped"
+                .to_string(),
         );
     }
     for (i, signal) in entry.signals.iter().enumerate() {

@@ -16,6 +16,26 @@ pub enum DateError {
     Impossible(String),
 }
 
+/// The earliest date an entry may carry. Earlier ones are typing or
+/// arithmetic slips (`1000000 days ago`), and would file the entry under a
+/// year folder such as `entries/-0712/`.
+pub const EARLIEST_ENTRY_DATE: NaiveDate = match NaiveDate::from_ymd_opt(1970, 1, 1) {
+    Some(day) => day,
+    None => NaiveDate::MIN,
+};
+
+/// Why a day cannot be an entry's date, if it cannot: in the future, or
+/// before [`EARLIEST_ENTRY_DATE`].
+pub fn entry_date_problem(date: NaiveDate, today: NaiveDate) -> Option<String> {
+    if date > today {
+        Some(format!("{date} is in the future"))
+    } else if date < EARLIEST_ENTRY_DATE {
+        Some(format!("{date} is before {EARLIEST_ENTRY_DATE}"))
+    } else {
+        None
+    }
+}
+
 /// The forms accepted, for hints.
 pub const FORMS: &str = "YYYY-MM-DD, today, yesterday, N days ago, last monday … last sunday";
 

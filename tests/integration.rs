@@ -5,6 +5,7 @@ mod common;
 
 mod test_check;
 mod test_cli_reference;
+mod test_coexistence;
 mod test_cold;
 mod test_edit;
 mod test_errors;

@@ -90,8 +90,7 @@ pub fn ask(
             .with_prompt("When did it reach the customer?")
             .default("today".to_string())
             .validate_with(|s: &String| match dates::parse_day(s, today) {
-                Ok(d) if d > today => Err("that is in the future".to_string()),
-                Ok(_) => Ok(()),
+                Ok(d) => dates::entry_date_problem(d, today).map_or(Ok(()), Err),
                 Err(e) => Err(format!("{e}; try {}", dates::FORMS)),
             })
             .interact_text()

@@ -48,7 +48,9 @@ impl Ctx {
     pub fn ledger(&self) -> Result<Ledger, CliError> {
         let ledger = Ledger::open(&self.ledger_path()?)?;
         if let Some(problem) = ledger.unfinished_write() {
-            self.ui.warn(&format!("{problem}; reading goes on, writing waits until it is resolved"));
+            self.ui.warn(&format!(
+                "{problem}; reading goes on, writing waits until it is resolved"
+            ));
         }
         Ok(ledger)
     }

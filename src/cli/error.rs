@@ -159,11 +159,18 @@ impl From<LedgerError> for CliError {
                 "make the files it names look as you want them, then delete {}; reading commands keep working meanwhile",
                 path.display()
             )),
+            LedgerError::NeverCommitted { .. } | LedgerError::Uncommitted { .. } => Some(
+                "commit it first (`git add` and `git commit` in the ledger), or pass --force to lose it".to_string(),
+            ),
+            LedgerError::EntryGone { .. } => Some("`cv list` shows what the ledger holds now".to_string()),
             _ => None,
         };
         // A broken entry is bad input to the command that must change it.
         let kind = match e {
-            LedgerError::BrokenEntry { .. } | LedgerError::Boundary { .. } => Kind::Usage,
+            LedgerError::BrokenEntry { .. }
+            | LedgerError::Boundary { .. }
+            | LedgerError::NeverCommitted { .. }
+            | LedgerError::Uncommitted { .. } => Kind::Usage,
             _ => Kind::Failure,
         };
         let mut error = CliError::from_source(kind, &e);

@@ -69,7 +69,9 @@ mod tests {
         std::fs::create_dir_all(root.join("entries")).expect("mkdir");
         std::fs::write(root.join("entries/2026"), "").expect("file");
         let err = check(&root, rel).expect_err("a file where the year folder goes");
-        assert!(matches!(err, LedgerError::Boundary { ref path, what: "not a folder" } if path == "entries/2026"));
+        assert!(
+            matches!(err, LedgerError::Boundary { ref path, what: "not a folder" } if path == "entries/2026")
+        );
 
         std::fs::remove_file(root.join("entries/2026")).expect("rm");
         std::fs::create_dir_all(root.join(rel)).expect("a folder named like the entry");

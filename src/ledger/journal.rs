@@ -6,7 +6,14 @@
 //! pid 4242
 //! branch refs/heads/main
 //! path entries/2026/2026-11-22-cut-checkout-latency.toml
+//! path-saved entries/2026/2026-11-20-dunning-emails.toml
 //! ```
+//!
+//! A path's state before the write is what undoing it restores: usually the
+//! branch's version (`path`), but a file the user had changed and not yet
+//! committed is saved first (`path-saved`, its bytes in `cv-journal.saved/`
+//! under its position in the list), and one they had deleted is recorded
+//! as absent (`path-absent`), so a failed write never costs them that work.
 //!
 //! The pid is for a person reading the file; the proof that a lock is a
 //! dead writer's is the lock itself (see `lock.rs`). A journal written by
@@ -27,8 +34,20 @@ pub struct Journal {
     pub pid: u32,
     /// The branch it was committing to (`refs/heads/main`), when known.
     pub branch: Option<String>,
-    /// Paths (relative to the ledger root) it may have changed.
-    pub paths: Vec<String>,
+    /// Paths (relative to the ledger root) it may have changed, and what
+    /// each held before.
+    pub paths: Vec<(String, Before)>,
+}
+
+/// What a journalled path held before the write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Before {
+    /// The branch's version (or nothing, where the branch has none).
+    Branch,
+    /// Nothing, although the branch has the file.
+    Absent,
+    /// Uncommitted content, saved in [`saved_path`].
+    Saved,
 }
 
 impl Journal {
@@ -38,8 +57,13 @@ impl Journal {
         if let Some(branch) = &self.branch {
             text.push_str(&format!("branch {branch}\n"));
         }
-        for path in &self.paths {
-            text.push_str(&format!("path {path}\n"));
+        for (path, before) in &self.paths {
+            let key = match before {
+                Before::Branch => "path",
+                Before::Absent => "path-absent",
+                Before::Saved => "path-saved",
+            };
+            text.push_str(&format!("{key} {path}\n"));
         }
         text
     }
@@ -54,7 +78,7 @@ impl Journal {
         };
         if lines.peek() != Some(&HEADER) {
             // The earlier format: paths only.
-            journal.paths = lines.map(str::to_string).collect();
+            journal.paths = lines.map(|l| (l.to_string(), Before::Branch)).collect();
             return Ok(journal);
         }
         lines.next();
@@ -64,7 +88,11 @@ impl Journal {
                     journal.pid = pid.parse().map_err(|_| format!("bad pid line `{line}`"))?;
                 }
                 Some(("branch", branch)) => journal.branch = Some(branch.to_string()),
-                Some(("path", path)) => journal.paths.push(path.to_string()),
+                Some(("path", path)) => journal.paths.push((path.to_string(), Before::Branch)),
+                Some(("path-absent", path)) => {
+                    journal.paths.push((path.to_string(), Before::Absent));
+                }
+                Some(("path-saved", path)) => journal.paths.push((path.to_string(), Before::Saved)),
                 _ => return Err(format!("unexpected line `{line}`")),
             }
         }
@@ -75,6 +103,16 @@ impl Journal {
 /// The journal's path in `git_dir`.
 pub fn path(git_dir: &Path) -> PathBuf {
     git_dir.join(FILE)
+}
+
+/// The folder that holds the uncommitted content a write saved.
+pub fn saved_dir(git_dir: &Path) -> PathBuf {
+    git_dir.join("cv-journal.saved")
+}
+
+/// Where the `i`th journalled path's saved content is.
+pub fn saved_path(git_dir: &Path, i: usize) -> PathBuf {
+    saved_dir(git_dir).join(i.to_string())
 }
 
 /// Reads the journal, if there is one.
@@ -100,11 +138,18 @@ mod tests {
         let journal = Journal {
             pid: 42,
             branch: Some("refs/heads/main".into()),
-            paths: vec!["entries/2026/a.toml".into(), "cv.toml".into()],
+            paths: vec![
+                ("entries/2026/a.toml".into(), Before::Branch),
+                ("entries/2026/b.toml".into(), Before::Saved),
+                ("cv.toml".into(), Before::Absent),
+            ],
         };
         assert_eq!(Journal::parse(&journal.to_text()), Ok(journal));
         let old = Journal::parse("entries/2026/a.toml\n").expect("old format");
-        assert_eq!(old.paths, ["entries/2026/a.toml"]);
+        assert_eq!(
+            old.paths,
+            [("entries/2026/a.toml".to_string(), Before::Branch)]
+        );
         assert_eq!(old.branch, None);
         assert!(Journal::parse("cv journal 1\nrm -rf /\n").is_err());
     }

@@ -120,7 +120,8 @@ impl GitLock {
         self.file
             .sync_all()
             .map_err(LedgerError::io("sync", &self.lock))?;
-        std::fs::rename(&self.lock, target).map_err(LedgerError::io("rename into place", target))?;
+        std::fs::rename(&self.lock, target)
+            .map_err(LedgerError::io("rename into place", target))?;
         self.done = true;
         let _ = std::fs::remove_file(&self.own);
         super::write::sync_dir(target.parent().unwrap_or(Path::new(".")))
@@ -209,7 +210,10 @@ mod tests {
         )
         .expect_err("held");
         assert!(matches!(err, LedgerError::LockHeld { ref path } if *path == lock));
-        assert_eq!(std::fs::read_to_string(&lock).expect("kept"), "someone else's");
+        assert_eq!(
+            std::fs::read_to_string(&lock).expect("kept"),
+            "someone else's"
+        );
         assert!(!dir.path().join("own").exists());
         assert!(!remove_if_own(&lock, &dir.path().join("own")).expect("check"));
         assert!(lock.exists(), "a foreign lock is never removed");

@@ -43,8 +43,8 @@ pub(crate) fn test_git(dir: &Path, args: &[&str]) -> String {
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
-pub use store::{Broken, Entries, StoredEntry};
 pub use lock::Lock;
+pub use store::{Broken, Entries, StoredEntry};
 pub use write::{Change, Writer};
 
 /// The settings file at the ledger's root.
@@ -154,6 +154,24 @@ pub enum LedgerError {
         path: PathBuf,
         /// What is wrong.
         reason: String,
+    },
+    /// The entry to remove is neither in HEAD nor in the work tree.
+    #[error("{path} is no longer in the ledger; another command removed it")]
+    EntryGone {
+        /// Path relative to the ledger root.
+        path: String,
+    },
+    /// The entry to remove was never committed: removing it would lose it.
+    #[error("{path} was never committed, so removing it would lose it for good")]
+    NeverCommitted {
+        /// Path relative to the ledger root.
+        path: String,
+    },
+    /// The entry to remove has changes that are not committed.
+    #[error("{path} has changes that are not committed; removing it would lose them")]
+    Uncommitted {
+        /// Path relative to the ledger root.
+        path: String,
     },
     /// A command's changes turned out to change nothing; no commit was made.
     #[error("nothing to commit")]
@@ -383,6 +401,40 @@ impl Ledger {
         })
     }
 
+    /// Removes the entry at `rel` (id `id`) as one commit, `rm: <id>`.
+    ///
+    /// Checked under the write lock, so of two concurrent removals one
+    /// commits and the other finds the entry gone. An entry that is not in
+    /// HEAD, or has uncommitted changes, would be lost for good and is
+    /// refused unless `force`; a forced one never committed is deleted
+    /// without a commit (there is nothing to record).
+    pub fn remove_entry(&self, id: &str, rel: &str, force: bool) -> Result<Removal, LedgerError> {
+        let mut writer = self.begin_write()?;
+        boundary::check(&self.root, rel)?;
+        let file = self.root.join(rel);
+        let on_disk = match std::fs::read(&file) {
+            Ok(bytes) => Some(bytes),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(LedgerError::io("read", &file)(e)),
+        };
+        let path = || rel.to_string();
+        match (writer.head_content(rel)?, on_disk) {
+            (None, None) => Err(LedgerError::EntryGone { path: path() }),
+            (None, Some(_)) if !force => Err(LedgerError::NeverCommitted { path: path() }),
+            (None, Some(_)) => {
+                write::remove_durably(&file)?;
+                Ok(Removal::Deleted)
+            }
+            (Some(head), Some(now)) if head != now && !force => {
+                Err(LedgerError::Uncommitted { path: path() })
+            }
+            (Some(_), _) => {
+                writer.commit(&[Change::delete(rel)], &format!("rm: {id}"))?;
+                Ok(Removal::Committed)
+            }
+        }
+    }
+
     /// Reads one entry file as a document, for a command that changes it.
     pub fn entry_doc(&self, rel: &str) -> Result<crate::entry::EntryDoc, LedgerError> {
         let path = self.root.join(rel);
@@ -400,6 +452,15 @@ impl Ledger {
             error,
         })
     }
+}
+
+/// What [`Ledger::remove_entry`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Removal {
+    /// Removed in a commit; history keeps the entry.
+    Committed,
+    /// Deleted a file that was never committed; nothing keeps it.
+    Deleted,
 }
 
 fn read_config(path: &Path) -> Result<Config, LedgerError> {

@@ -36,7 +36,7 @@ use std::sync::Once;
 
 use git2::{ErrorCode, ObjectType, Oid, Repository, RepositoryOpenFlags, Signature, Tree};
 
-use super::journal::{self, Journal};
+use super::journal::{self, Before, Journal};
 use super::lock::{GIT_LOCK_WAIT, GitLock, Lock};
 use super::refs::{self, Branch, Swap};
 use super::{LedgerError, boundary, index};
@@ -112,7 +112,6 @@ pub fn open_repo(root: &Path) -> Result<Repository, LedgerError> {
     )
     .map_err(git_err("open the repository", root))
 }
-
 
 /// Creates a repository at `root` with branch `main`, or adopts an existing
 /// one; returns its git dir.
@@ -190,13 +189,8 @@ impl Writer {
             boundary::check(&self.root, &change.path)?;
         }
         let branch = refs::current_branch(&self.repo, &self.root)?;
-        let journal = Journal {
-            pid: std::process::id(),
-            branch: Some(branch.name.clone()),
-            paths: changes.iter().map(|c| c.path.clone()).collect(),
-        };
+        let journal = self.write_journal(&branch, changes)?;
         let journal_path = journal::path(self.repo.path());
-        write_durably(&journal_path, journal.to_text().as_bytes())?;
         let published = GitLock::acquire(
             self.repo.path().join("index.lock"),
             self.repo.path().join(OWN_INDEX_LOCK),
@@ -220,10 +214,58 @@ impl Writer {
                 // Nothing was committed: put the work tree back as the branch
                 // has it. If even that fails the journal stays, and writes
                 // refuse until it is resolved.
-                let _ = self.undo(&journal);
+                let _ = self.undo(&journal, false);
                 Err(e)
             }
         }
+    }
+
+    /// Step 3: the journal, after saving any uncommitted content of the
+    /// paths about to change (see `journal.rs`).
+    fn write_journal(&self, branch: &Branch, changes: &[Change]) -> Result<Journal, LedgerError> {
+        let git_dir = self.repo.path();
+        let tree = match branch.tip {
+            Some(tip) => Some(
+                self.repo
+                    .find_commit(tip)
+                    .and_then(|c| c.tree())
+                    .map_err(git_err("read HEAD's tree", &self.root))?,
+            ),
+            None => None,
+        };
+        let saved = journal::saved_dir(git_dir);
+        if saved.exists() {
+            std::fs::remove_dir_all(&saved).map_err(LedgerError::io("remove", &saved))?;
+        }
+        let mut paths = Vec::with_capacity(changes.len());
+        for (i, change) in changes.iter().enumerate() {
+            let in_branch = match &tree {
+                Some(tree) => self.content_in(tree, &change.path)?,
+                None => None,
+            };
+            let file = self.root.join(&change.path);
+            let on_disk = match std::fs::read(&file) {
+                Ok(bytes) => Some(bytes),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                Err(e) => return Err(LedgerError::io("read", &file)(e)),
+            };
+            let before = match on_disk {
+                _ if on_disk == in_branch => Before::Branch,
+                None => Before::Absent,
+                Some(bytes) => {
+                    write_durably(&journal::saved_path(git_dir, i), &bytes)?;
+                    Before::Saved
+                }
+            };
+            paths.push((change.path.clone(), before));
+        }
+        let journal = Journal {
+            pid: std::process::id(),
+            branch: Some(branch.name.clone()),
+            paths,
+        };
+        write_durably(&journal::path(git_dir), journal.to_text().as_bytes())?;
+        Ok(journal)
     }
 
     /// Steps 5 and 6: the files, then the commit and the branch.
@@ -243,7 +285,11 @@ impl Writer {
         let mut blobs = Vec::with_capacity(changes.len());
         for change in changes {
             let oid = match &change.content {
-                Some(bytes) => Some(self.repo.blob(bytes).map_err(git_err("write a blob", root))?),
+                Some(bytes) => Some(
+                    self.repo
+                        .blob(bytes)
+                        .map_err(git_err("write a blob", root))?,
+                ),
                 None => None,
             };
             blobs.push((change.path.clone(), oid));
@@ -440,7 +486,7 @@ impl Writer {
             path: journal::path(git_dir),
             reason,
         })?;
-        self.undo(&journal)
+        self.undo(&journal, true)
     }
 
     /// Brings each journalled path to agree with the branch, then the index,
@@ -450,7 +496,11 @@ impl Writer {
     /// committed: only the index is left to do. Any other was not: the work
     /// tree goes back to the branch's content (or the file is removed). Of
     /// git's locks, only those provably taken by the writer are removed.
-    fn undo(&self, journal: &Journal) -> Result<(), LedgerError> {
+    ///
+    /// `after_kill`: the writer may have died after its commit, before the
+    /// index; a writer undoing its own failure knows it did not get there,
+    /// and leaves the index (and any lock on it) alone.
+    fn undo(&self, journal: &Journal, after_kill: bool) -> Result<(), LedgerError> {
         let git_dir = self.repo.path();
         let gone = |lock: &Path, own: &Path| {
             super::lock::remove_if_own(lock, own).map_err(LedgerError::io("remove", lock))
@@ -467,7 +517,7 @@ impl Writer {
         let _ = std::fs::remove_file(git_dir.join(FALLBACK_INDEX));
         let head = self.head_tree()?;
         let mut blobs = Vec::new();
-        for path in &journal.paths {
+        for (i, (path, before)) in journal.paths.iter().enumerate() {
             // A path that could not be ours, or leads through a link, is
             // never written: undoing must not write outside the ledger.
             if check_path(path).is_err() || boundary::check(&self.root, path).is_err() {
@@ -484,10 +534,24 @@ impl Writer {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
                 Err(e) => return Err(LedgerError::io("read", &file)(e)),
             };
-            if in_head != in_tree {
-                match &in_head {
+            if in_tree != in_head {
+                // Not committed: back to what the path held before. Where
+                // that was the user's uncommitted work, the index was never
+                // touched and is left as it is.
+                let restore = match before {
+                    Before::Branch => in_head.clone(),
+                    Before::Absent => None,
+                    Before::Saved => {
+                        let saved = journal::saved_path(git_dir, i);
+                        Some(std::fs::read(&saved).map_err(LedgerError::io("read", &saved))?)
+                    }
+                };
+                match &restore {
                     Some(bytes) => write_durably(&file, bytes)?,
                     None => remove_durably(&file)?,
+                }
+                if *before != Before::Branch {
+                    continue;
                 }
             }
             let oid = match &in_head {
@@ -499,7 +563,7 @@ impl Writer {
             };
             blobs.push((path.clone(), oid));
         }
-        if !blobs.is_empty() {
+        if after_kill && !blobs.is_empty() {
             let lock = GitLock::acquire(
                 git_dir.join("index.lock"),
                 git_dir.join(OWN_INDEX_LOCK),
@@ -507,7 +571,14 @@ impl Writer {
             )?;
             self.update_index(lock, &blobs)?;
         }
-        remove_durably(&journal::path(git_dir))
+        remove_durably(&journal::path(git_dir))?;
+        let saved = journal::saved_dir(git_dir);
+        match std::fs::remove_dir_all(&saved) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(LedgerError::io("remove", &saved)(e))
+            }
+            _ => Ok(()),
+        }
     }
 }
 

@@ -86,11 +86,9 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
         Some(d) => Some(dates::parse_day(d, ctx.today)?),
         None => None,
     };
-    if let Some(date) = date
-        && date > ctx.today
-    {
-        return Err(CliError::usage(format!("{date} is in the future")).hint(
-            "an entry records value that already reached the customer; log it once it ships",
+    if let Some(problem) = date.and_then(|d| dates::entry_date_problem(d, ctx.today)) {
+        return Err(CliError::usage(problem).hint(
+            "an entry records value that already reached the customer: give the day it shipped",
         ));
     }
     let remeasure = args

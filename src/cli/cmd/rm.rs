@@ -2,11 +2,13 @@
 
 use crate::cli::context::Ctx;
 use crate::cli::error::CliError;
-use crate::ledger::Change;
+use crate::ledger::Removal;
 
 /// Remove an entry; git history keeps it
 ///
 /// One commit, `rm: <id>`. Asks first at a terminal; elsewhere --yes is required.
+/// An entry that was never committed, or has changes not yet committed, is
+/// refused (it would be lost for good) unless --force.
 #[derive(Debug, clap::Args)]
 #[command(after_long_help = "\
 Examples:
@@ -18,6 +20,9 @@ pub struct Args {
     /// Do not ask for confirmation
     #[arg(long, short)]
     pub yes: bool,
+    /// Remove it even if that loses work no commit holds
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Runs `cv rm`.
@@ -42,13 +47,17 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
             return Ok(());
         }
     }
-    ledger.write(&format!("rm: {id}"), &[], |_| {
-        Ok((vec![Change::delete(path.clone())], ()))
-    })?;
-    ctx.ui.status(&format!("Removed {id}"));
-    ctx.ui.hint(&format!(
-        "it stays in the ledger's history: `git -C {} log --all -- {path}`",
-        ledger.root().display()
-    ));
+    match ledger.remove_entry(&id, &path, args.force)? {
+        Removal::Committed => {
+            ctx.ui.status(&format!("Removed {id}"));
+            ctx.ui.hint(&format!(
+                "it stays in the ledger's history: `git -C {} log --all -- {path}`",
+                ledger.root().display()
+            ));
+        }
+        Removal::Deleted => ctx.ui.status(&format!(
+            "Deleted {id}; it was never committed, so no history keeps it"
+        )),
+    }
     Ok(())
 }
