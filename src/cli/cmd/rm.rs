@@ -29,7 +29,19 @@ pub struct Args {
 pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
     let ledger = ctx.ledger()?;
     // A broken entry can be removed too: nothing of it needs to be read.
-    let (id, path) = crate::cli::resolve::entry(&ledger, &args.id)?;
+    let (id, path) = crate::cli::resolve::entry(&ledger, &args.id).map_err(|e| {
+        // A whole id that names no file was most likely just removed (by a
+        // concurrent `cv rm`, or by hand): say so rather than "unknown".
+        if full_id(&args.id) {
+            CliError::failure(format!("{} is no longer in the ledger", args.id)).hint(format!(
+                "its history, if it had one: `git -C {} log --all -- 'entries/*/{}.toml'`",
+                ledger.root().display(),
+                args.id
+            ))
+        } else {
+            e
+        }
+    })?;
     if !args.yes {
         if !ctx.ui.can_prompt() {
             return Err(CliError::usage(format!(
@@ -60,4 +72,12 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
         )),
     }
     Ok(())
+}
+
+/// True for a complete entry id (`2026-11-22-some-title`), not a part of one.
+fn full_id(given: &str) -> bool {
+    let date = given.get(..10).unwrap_or("");
+    crate::entry::is_valid_id(given)
+        && given.as_bytes().get(10) == Some(&b'-')
+        && chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").is_ok()
 }
