@@ -157,6 +157,11 @@ fn assert_refused_by_id(env: &TestEnv, id: &str, rel: &str, message: &str) {
         let run = within(env, args, &[("EDITOR", "true")]);
         let stderr = run.fails_with(2);
         assert!(stderr.contains(&error), "{args:?}:\n{run}");
+        // The hint fits the reason: `cv edit` cannot fix what it cannot read.
+        assert!(
+            stderr.contains("hint: ") && !stderr.contains("cv edit"),
+            "{args:?}:\n{run}"
+        );
     }
     assert_eq!(env.ledger_state(), before, "nothing changed");
 }

@@ -123,8 +123,12 @@ pub fn readable_entry(
     given: &str,
 ) -> Result<(String, String), CliError> {
     match resolve_entry(ledger, given)? {
-        (id, path, None) => Ok((id, path)),
         (_, path, Some(refusal)) => Err(refused(&path, refusal)),
+        // The listing knows a file's type, not its size: ask the file.
+        (id, path, None) => match crate::ledger::store::entry_file_refusal(ledger.root(), &path)? {
+            Some((path, refusal)) => Err(refused(&path, refusal)),
+            None => Ok((id, path)),
+        },
     }
 }
 

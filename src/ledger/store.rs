@@ -614,27 +614,40 @@ pub fn read_each(
 /// A path cv will not read is a [`LedgerError::BrokenEntry`] naming it (or
 /// the folder on its way that is a link) at line 1, column 1.
 pub fn read_entry_file(root: &Path, rel: &str) -> Result<Vec<u8>, LedgerError> {
-    let mut bytes = Vec::new();
-    match read_one(root, rel, &mut bytes) {
-        Ok(Ok(())) => Ok(bytes),
-        Ok(Err((path, refusal))) => {
-            let broken = Broken::refused(path, refusal);
-            Err(LedgerError::BrokenEntry {
-                path: broken.path,
-                error: broken.error,
-            })
+    let io = LedgerError::io("read", root.join(rel));
+    let refused = |(path, refusal)| {
+        let broken = Broken::refused(path, refusal);
+        LedgerError::BrokenEntry {
+            path: broken.path,
+            error: broken.error,
         }
+    };
+    let (file, size) = open_one(root, rel).map_err(io)?.map_err(refused)?;
+    let mut bytes = Vec::new();
+    match read_capped(&file, size, &mut bytes) {
+        Ok(Ok(())) => Ok(bytes),
+        Ok(Err(refusal)) => Err(refused((rel.to_string(), refusal))),
         Err(e) => Err(LedgerError::io("read", root.join(rel))(e)),
     }
 }
 
-/// Reads `rel`, opening each folder on the way without following a link.
-#[cfg(unix)]
-fn read_one(
+/// Says why cv would not read the entry file `rel`, without reading it:
+/// the path refused (the file, or a folder on its way) and the reason, or
+/// `None` when cv would read it. For a command to refuse an entry up front,
+/// with the reason's own hint, before it takes the write lock.
+pub fn entry_file_refusal(
     root: &Path,
     rel: &str,
-    bytes: &mut Vec<u8>,
-) -> std::io::Result<Result<(), (String, Refusal)>> {
+) -> Result<Option<(String, Refusal)>, LedgerError> {
+    Ok(open_one(root, rel)
+        .map_err(LedgerError::io("read", root.join(rel)))?
+        .err())
+}
+
+/// Opens `rel` for reading, each folder on the way opened without following
+/// a link, and returns it with its size; or the path refused and why.
+#[cfg(unix)]
+fn open_one(root: &Path, rel: &str) -> std::io::Result<Result<(File, u64), (String, Refusal)>> {
     use rustix::fs::{AtFlags, Mode, OFlags};
     let outside = || {
         std::io::Error::new(
@@ -675,21 +688,26 @@ fn read_one(
         return refused(refusal);
     }
     match open_entry(&dir, name)? {
-        Ok((file, st)) => Ok(read_capped(&file, stat_size(&st), bytes)?
-            .map_err(|refusal| (rel.to_string(), refusal))),
+        Ok((file, st)) => Ok(Ok((file, stat_size(&st)))),
         Err(refusal) => refused(refusal),
     }
 }
 
-/// Reads `rel` through its path: links are refused where the platform
+/// Opens `rel` through its path: links are refused where the platform
 /// says what a path is, but a folder on the way is not checked.
 #[cfg(not(unix))]
-fn read_one(
-    root: &Path,
-    rel: &str,
-    bytes: &mut Vec<u8>,
-) -> std::io::Result<Result<(), (String, Refusal)>> {
-    Ok(read_path(&root.join(rel), bytes)?.map_err(|refusal| (rel.to_string(), refusal)))
+fn open_one(root: &Path, rel: &str) -> std::io::Result<Result<(File, u64), (String, Refusal)>> {
+    let refused = |refusal| Ok(Err((rel.to_string(), refusal)));
+    let path = root.join(rel);
+    if let Some(refusal) = Refusal::of_metadata(&std::fs::symlink_metadata(&path)?) {
+        return refused(refusal);
+    }
+    let file = File::open(&path)?;
+    let meta = file.metadata()?;
+    if let Some(refusal) = Refusal::of_metadata(&meta) {
+        return refused(refusal);
+    }
+    Ok(Ok((file, meta.len())))
 }
 
 #[cfg(not(unix))]
