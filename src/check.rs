@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::entry::{self, Entry};
 use crate::framework::Framework;
 use crate::ids::ResolveError;
+use crate::ledger::store::Refusal;
 use crate::links::{self, Link};
 
 /// What kind of problem a finding is; the JSON's `kind`.
@@ -34,6 +35,9 @@ pub enum Kind {
     FutureDate,
     /// A link whose SHA, URL or repository is malformed.
     BadLink,
+    /// A path under `entries/` cv does not read: a link, a FIFO, a folder
+    /// named `*.toml`, a file over 1 MB (issue 6).
+    Skipped,
 }
 
 /// One problem found.
@@ -244,6 +248,18 @@ pub fn check_ledger<'a>(
     }
     out.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
     out
+}
+
+/// Returns the finding for a path cv would not read, at line 1, column 1.
+pub fn skipped(path: &str, refusal: Refusal) -> Finding {
+    Finding {
+        file: path.to_string(),
+        line: 1,
+        column: 1,
+        kind: Kind::Skipped,
+        message: refusal.to_string(),
+        hint: refusal.hint().to_string(),
+    }
 }
 
 /// Where values sit in a TOML text, for locating findings.

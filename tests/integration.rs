@@ -3,6 +3,7 @@
 
 mod common;
 
+mod test_boundary_read;
 mod test_check;
 mod test_cli_reference;
 mod test_coexistence;

@@ -70,6 +70,14 @@ fn hostile_files_never_crash_hang_or_hide() {
             "2026-01-03-huge",
             format!(
                 "id = \"2026-01-03-huge\"\ntitle = \"{}\"\ndate = 2026-01-03\n",
+                "x".repeat(1_000_000)
+            )
+            .into_bytes(),
+        ),
+        (
+            "2026-01-10-over-cap",
+            format!(
+                "id = \"2026-01-10-over-cap\"\ntitle = \"{}\"\ndate = 2026-01-10\n",
                 "x".repeat(5_000_000)
             )
             .into_bytes(),
@@ -116,7 +124,7 @@ fn hostile_files_never_crash_hang_or_hide() {
         .iter()
         .map(|e| e["id"].as_str().expect("id"))
         .collect();
-    // The readable ones are listed (BOM and CRLF are fine, so is a huge title)…
+    // The readable ones are listed (BOM and CRLF are fine, so is a 1 MB title)…
     assert_eq!(
         ids,
         [
@@ -133,6 +141,7 @@ fn hostile_files_never_crash_hang_or_hide() {
         "2026-01-06-utf8",
         "2026-01-07-dotted",
         "2026-01-08-empty",
+        "2026-01-10-over-cap",
     ] {
         let warning = format!("warning: skipping entries/2026/{broken}.toml:");
         assert!(err.contains(&warning), "{broken}:\n{err}");
@@ -141,7 +150,14 @@ fn hostile_files_never_crash_hang_or_hide() {
 
     let (code, out, err) = within(&env, &["list"], limit);
     assert_eq!(code, 0, "{err}");
-    // A 5 MB title is cut in the table (its full text stays in --json).
+    // A 5 MB file is not read at all (over the 1 MB cap, issue 6)…
+    assert!(
+        err.contains(
+            "2026-01-10-over-cap.toml:1:1: the file is 5000056 bytes; an entry is at most 1 MB"
+        ),
+        "{err}"
+    );
+    // …and a 1 MB title is cut in the table (its full text stays in --json).
     assert!(
         out.contains('…') && out.len() < 20_000,
         "{} bytes",

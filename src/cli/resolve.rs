@@ -7,6 +7,7 @@ use super::error::{self, CliError};
 use crate::framework::Framework;
 use crate::git;
 use crate::ids;
+use crate::ledger::store::Refusal;
 use crate::links::{self, Link};
 
 /// The link flags of `cv log` and `cv link`.
@@ -109,16 +110,65 @@ pub fn signals(framework: &Framework, given: &[String]) -> Result<Vec<String>, C
 ///
 /// An entry's id is its file stem (`cv check` reports any that differ), so
 /// nothing is parsed: `link`, `edit` and `rm` read only the entry they change.
+/// A `*.toml` path cv will not read (a link, a FIFO…) resolves too, so `rm`
+/// can remove it; [`readable_entry`] refuses it instead.
 pub fn entry(ledger: &crate::ledger::Ledger, given: &str) -> Result<(String, String), CliError> {
-    let files = crate::ledger::store::entry_files(ledger.root())?;
+    resolve_entry(ledger, given).map(|(id, path, _)| (id, path))
+}
+
+/// Resolves a typed entry id like [`entry`], for a command that reads the
+/// entry: one cv will not read is an error naming the file and why.
+pub fn readable_entry(
+    ledger: &crate::ledger::Ledger,
+    given: &str,
+) -> Result<(String, String), CliError> {
+    match resolve_entry(ledger, given)? {
+        (_, path, Some(refusal)) => Err(refused(&path, refusal)),
+        // The listing knows a file's type, not its size: ask the file.
+        (id, path, None) => match crate::ledger::store::entry_file_refusal(ledger.root(), &path)? {
+            Some((path, refusal)) => Err(refused(&path, refusal)),
+            None => Ok((id, path)),
+        },
+    }
+}
+
+/// The error for an entry file cv will not read: its path, why, and how to fix it.
+pub fn refused(path: &str, refusal: Refusal) -> CliError {
+    CliError::usage(format!("{path}:1:1: {refusal}")).hint(refusal.hint())
+}
+
+fn resolve_entry(
+    ledger: &crate::ledger::Ledger,
+    given: &str,
+) -> Result<(String, String, Option<Refusal>), CliError> {
+    let listing = crate::ledger::store::list_entries(ledger.root())?;
+    let refused_files = listing
+        .refused
+        .iter()
+        .filter(|b| b.path.ends_with(".toml"))
+        .filter_map(|b| Some((b.path.as_str(), Some(b.refusal?))));
+    let files: Vec<(&str, Option<Refusal>)> = listing
+        .files
+        .iter()
+        .map(|rel| (rel.as_str(), None))
+        .chain(refused_files)
+        .collect();
     let stem = |rel: &str| -> String {
         let name = rel.rsplit('/').next().unwrap_or(rel);
         name.strip_suffix(".toml").unwrap_or(name).to_string()
     };
-    let ids: Vec<String> = files.iter().map(|rel| stem(rel)).collect();
-    let index = ids::resolve(given, ids.iter().map(String::as_str))
-        .map_err(|e| error::resolve_error("entry", e).hint("`cv list` shows every entry id"))?;
-    Ok((ids[index].clone(), files[index].clone()))
+    let ids: Vec<String> = files.iter().map(|(rel, _)| stem(rel)).collect();
+    let index = ids::resolve(given, ids.iter().map(String::as_str)).map_err(|e| {
+        let error = error::resolve_error("entry", e).hint("`cv list` shows every entry id");
+        // An entry behind a folder cv does not read cannot be found; say so.
+        if listing.refused.iter().any(|b| !b.path.ends_with(".toml")) {
+            error.hint("cv skips some folders under entries/; `cv check` names them")
+        } else {
+            error
+        }
+    })?;
+    let (path, refusal) = files[index];
+    Ok((ids[index].clone(), path.to_string(), refusal))
 }
 
 /// Shows a path under the home folder as `~/…`, as cv.toml's example does.

@@ -29,9 +29,7 @@ impl IndexView {
     /// sequential read ahead of them is far cheaper than faulting in pages.
     pub fn load(git_dir: &Path) -> Option<IndexView> {
         prefetch_packs(git_dir);
-        let path = git_dir.join("index");
-        let bytes = std::fs::read(&path).ok()?;
-        let meta = rustix::fs::stat(&path).ok()?;
+        let (bytes, meta) = read_regular(&git_dir.join("index"))?;
         let records = index::records(&bytes)?
             .into_iter()
             .filter(|r| r.path.starts_with("entries/"))
@@ -63,13 +61,36 @@ impl IndexView {
     }
 }
 
+/// Opening flags under the git dir, as for entry files (see `store.rs`): a
+/// FIFO or device where the index or a pack should be must not block cv.
+const FLAGS: rustix::fs::OFlags = rustix::fs::OFlags::RDONLY
+    .union(rustix::fs::OFlags::NOFOLLOW)
+    .union(rustix::fs::OFlags::NONBLOCK)
+    .union(rustix::fs::OFlags::NOCTTY)
+    .union(rustix::fs::OFlags::CLOEXEC);
+
+/// Reads a regular file whole, with the stat of what was read (one open,
+/// one fstat); `None` for anything else. The index has no cap: it grows
+/// with the ledger, and git wrote it, not a clone.
+fn read_regular(path: &Path) -> Option<(Vec<u8>, rustix::fs::Stat)> {
+    use std::io::Read;
+    let fd = rustix::fs::open(path, FLAGS, rustix::fs::Mode::empty()).ok()?;
+    let st = rustix::fs::fstat(&fd).ok()?;
+    if rustix::fs::FileType::from_raw_mode(st.st_mode) != rustix::fs::FileType::RegularFile {
+        return None;
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(st.st_size).unwrap_or(0));
+    std::fs::File::from(fd).read_to_end(&mut bytes).ok()?;
+    Some((bytes, st))
+}
+
 fn prefetch_packs(git_dir: &Path) {
     let Ok(packs) = std::fs::read_dir(git_dir.join("objects/pack")) else {
         return;
     };
     for pack in packs.flatten() {
         if pack.path().extension().is_some_and(|e| e == "pack")
-            && let Ok(file) = std::fs::File::open(pack.path())
+            && let Ok(file) = rustix::fs::open(pack.path(), FLAGS, rustix::fs::Mode::empty())
         {
             // Advice only: a failure changes nothing but speed.
             let _ = rustix::fs::fadvise(&file, 0, None, rustix::fs::Advice::WillNeed);

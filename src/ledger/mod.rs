@@ -437,8 +437,9 @@ impl Ledger {
 
     /// Reads one entry file as a document, for a command that changes it.
     pub fn entry_doc(&self, rel: &str) -> Result<crate::entry::EntryDoc, LedgerError> {
-        let path = self.root.join(rel);
-        let bytes = std::fs::read(&path).map_err(LedgerError::io("read", &path))?;
+        // The same boundary as every other read: no link followed, no FIFO
+        // waited on, nothing over the size cap read (issue 6).
+        let bytes = store::read_entry_file(&self.root, rel)?;
         let text = String::from_utf8(bytes).map_err(|_| LedgerError::BrokenEntry {
             path: rel.to_string(),
             error: crate::entry::ParseError {

@@ -88,18 +88,24 @@ fn check_entries(
     framework: &crate::framework::Framework,
     ctx: &Ctx,
 ) -> Result<Vec<Finding>, CliError> {
-    let files = ledger::store::entry_files(ledger.root())?;
-    let mut contents = Vec::with_capacity(files.len());
-    for rel in &files {
-        let path = ledger.root().join(rel);
-        let bytes = std::fs::read(&path).map_err(LedgerError::io("read", &path))?;
-        contents.push((rel.as_str(), bytes));
-    }
-    Ok(check::check_ledger(
-        contents.iter().map(|(rel, bytes)| (*rel, bytes.as_slice())),
+    let mut contents = Vec::new();
+    let refused = ledger::store::read_each(ledger.root(), ledger.git_dir(), |rel, bytes| {
+        contents.push((rel.to_string(), bytes.to_vec()));
+    })?;
+    let mut findings = check::check_ledger(
+        contents
+            .iter()
+            .map(|(rel, bytes)| (rel.as_str(), bytes.as_slice())),
         framework,
         ctx.today,
-    ))
+    );
+    findings.extend(
+        refused
+            .iter()
+            .filter_map(|b| Some(check::skipped(&b.path, b.refusal?))),
+    );
+    findings.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    Ok(findings)
 }
 
 fn config_finding(file: &str, e: &LedgerError) -> Finding {
@@ -124,5 +130,6 @@ fn kind_label(kind: Kind) -> &'static str {
         Kind::WrongFolder => "wrong folder",
         Kind::FutureDate => "future date",
         Kind::BadLink => "bad link",
+        Kind::Skipped => "skipped",
     }
 }

@@ -35,9 +35,8 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
     let ledger = ctx.ledger()?;
     let framework = ledger.framework()?;
     // A broken entry can be edited: that is how it gets fixed.
-    let (id, path) = crate::cli::resolve::entry(&ledger, &args.id)?;
-    let file = ledger.root().join(&path);
-    let original = std::fs::read(&file).map_err(LedgerError::io("read", &file))?;
+    let (id, path) = crate::cli::resolve::readable_entry(&ledger, &args.id)?;
+    let original = crate::ledger::store::read_entry_file(ledger.root(), &path)?;
     let draft = draft_path(&ledger, &id);
     if draft.exists() {
         let resume = !ctx.ui.can_prompt()
@@ -70,12 +69,11 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
                     // The date moved to another year: the file moves folder.
                     changes.push(Change::delete(path.clone()));
                 }
-                let file = ledger.root().join(&path);
                 ledger
                     .write(&format!("edit: {id}"), &[], |_| {
                         // Under the lock: if another command changed the entry
                         // while the editor was open, saving would drop its change.
-                        let now = std::fs::read(&file).map_err(LedgerError::io("read", &file))?;
+                        let now = crate::ledger::store::read_entry_file(ledger.root(), &path)?;
                         if now != original {
                             return Err(LedgerError::ChangedMeanwhile { path: path.clone() });
                         }

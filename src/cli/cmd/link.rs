@@ -31,7 +31,7 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
             .hint("pass --commit REV, --pr URL or --url URL (each can be repeated)"));
     }
     let ledger = ctx.ledger()?;
-    let (id, path) = resolve::entry(&ledger, &args.id)?;
+    let (id, path) = resolve::readable_entry(&ledger, &args.id)?;
     let resolved = resolve::links(&args.links)?;
     let message = format!("link: {id}");
     let added = ledger.write(&message, &resolved.repos, |_| {

@@ -3,6 +3,7 @@
 use crate::cli::context::Ctx;
 use crate::cli::error::{self, CliError};
 use crate::ids;
+use crate::ledger::Broken;
 
 /// Show one entry
 #[derive(Debug, clap::Args)]
@@ -19,8 +20,19 @@ pub struct Args {
 pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
     let ledger = ctx.ledger()?;
     let all = ctx.entries(&ledger)?;
-    let index = ids::resolve(&args.id, all.entries.iter().map(|s| s.entry.id.as_str()))
-        .map_err(|e| error::resolve_error("entry", e).hint("`cv list` shows every entry id"))?;
+    let index = match ids::resolve(&args.id, all.entries.iter().map(|s| s.entry.id.as_str())) {
+        Ok(index) => index,
+        Err(e) => {
+            // Not among the good entries: if it names a broken file, say
+            // what is wrong with that file rather than "unknown entry".
+            if matches!(e, ids::ResolveError::Unknown { .. })
+                && let Some(broken) = broken_match(&args.id, &all.broken)
+            {
+                return Err(broken_error(broken));
+            }
+            return Err(error::resolve_error("entry", e).hint("`cv list` shows every entry id"));
+        }
+    };
     let stored = &all.entries[index];
     if ctx.global.json {
         return ctx.ui.out_json(&super::list::Listed {
@@ -92,4 +104,31 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
     }
     text.push_str(&format!("\n{}\n", ui.paint(&stored.path, "2")));
     ui.out(&text)
+}
+
+/// The broken entry file `given` names, if it names exactly one.
+fn broken_match<'a>(given: &str, broken: &'a [Broken]) -> Option<&'a Broken> {
+    let files: Vec<&Broken> = broken
+        .iter()
+        .filter(|b| b.path.ends_with(".toml"))
+        .collect();
+    let stems = files.iter().map(|b| {
+        let name = b.path.rsplit('/').next().unwrap_or(&b.path);
+        name.strip_suffix(".toml").unwrap_or(name)
+    });
+    ids::resolve(given, stems).ok().map(|i| files[i])
+}
+
+fn broken_error(broken: &Broken) -> CliError {
+    if let Some(refusal) = broken.refusal {
+        return crate::cli::resolve::refused(&broken.path, refusal);
+    }
+    let id = broken.path.rsplit('/').next().unwrap_or(&broken.path);
+    let id = id.strip_suffix(".toml").unwrap_or(id);
+    let e = &broken.error;
+    CliError::usage(format!(
+        "{}:{}:{}: {}",
+        broken.path, e.line, e.column, e.message
+    ))
+    .hint(format!("fix it with `cv edit {id}`, which checks it again"))
 }
