@@ -488,3 +488,39 @@ fn a_journal_that_cannot_be_resolved_stops_only_writes() {
     std::fs::remove_file(&journal).expect("rm");
     log(&env, "Unblocked").ok();
 }
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_as_cv_toml_is_refused_not_waited_on() {
+    let env = TestEnv::new();
+    env.init();
+    let config = env.ledger().join("cv.toml");
+    std::fs::remove_file(&config).expect("rm");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&config)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let mut child = env
+        .command(env!("CARGO_BIN_EXE_cv"))
+        .args(["list"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let started = std::time::Instant::now();
+    while child.try_wait().expect("poll").is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(10) {
+            let _ = child.kill();
+            panic!("cv list waited on a FIFO named cv.toml");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().expect("wait");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("cv.toml:1:1: it is not a regular file"),
+        "{err}"
+    );
+}

@@ -234,7 +234,7 @@ impl Ledger {
             });
         }
         let config_path = root.join(CONFIG_FILE);
-        if !config_path.is_file() || !root.join(".git").exists() {
+        if !config_path.exists() || !root.join(".git").exists() {
             return Err(LedgerError::NotFound {
                 path: root.to_path_buf(),
             });
@@ -362,7 +362,7 @@ impl Ledger {
         let (mut changes, value) = build(&writer)?;
         if !repos.is_empty() {
             let path = self.root.join(CONFIG_FILE);
-            let text = std::fs::read_to_string(&path).map_err(LedgerError::io("read", &path))?;
+            let text = read_settings_file(&path)?;
             if let Some(updated) = config::add_repos(&text, repos) {
                 changes.push(Change::put(CONFIG_FILE, updated.into_bytes()));
             }
@@ -465,7 +465,7 @@ pub enum Removal {
 }
 
 fn read_config(path: &Path) -> Result<Config, LedgerError> {
-    let text = std::fs::read_to_string(path).map_err(LedgerError::io("read", path))?;
+    let text = read_settings_file(path)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     toml::from_str(text).map_err(|e| {
         let (line, column) = crate::entry::line_col(text, e.span().map_or(0, |s| s.start));
@@ -475,6 +475,54 @@ fn read_config(path: &Path) -> Result<Config, LedgerError> {
             column,
             message: e.message().trim().to_string(),
         }
+    })
+}
+
+/// Reads `cv.toml` as text, refusing what is not a regular file of at most
+/// [`store::MAX_ENTRY_BYTES`]: a FIFO there would hang every command, and a
+/// huge file would be read whole.
+pub(crate) fn read_settings_file(path: &Path) -> Result<String, LedgerError> {
+    use std::io::Read;
+    let io = || LedgerError::io("read", path);
+    #[cfg(unix)]
+    let file = std::fs::File::from(
+        rustix::fs::open(
+            path,
+            rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::NONBLOCK | rustix::fs::OFlags::CLOEXEC,
+            rustix::fs::Mode::empty(),
+        )
+        .map_err(|e| io()(e.into()))?,
+    );
+    #[cfg(not(unix))]
+    let file = std::fs::File::open(path).map_err(io())?;
+    let meta = file.metadata().map_err(io())?;
+    let bad = if !meta.is_file() {
+        Some("it is not a regular file".to_string())
+    } else if meta.len() > store::MAX_ENTRY_BYTES {
+        Some(format!(
+            "it is {} bytes; cv.toml is at most 1 MB",
+            meta.len()
+        ))
+    } else {
+        None
+    };
+    if let Some(message) = bad {
+        return Err(LedgerError::Config {
+            path: path.to_path_buf(),
+            line: 1,
+            column: 1,
+            message,
+        });
+    }
+    let mut bytes = Vec::new();
+    file.take(store::MAX_ENTRY_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io())?;
+    String::from_utf8(bytes).map_err(|_| LedgerError::Config {
+        path: path.to_path_buf(),
+        line: 1,
+        column: 1,
+        message: "the file is not valid UTF-8".to_string(),
     })
 }
 
