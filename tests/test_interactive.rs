@@ -49,7 +49,7 @@ fn a_typical_entry_takes_eight_answers_and_picks_the_suggestion_and_head() {
         "What changed for them",
         "Defined the success criteria with product first; zero-result searches down to 4%\r",
     );
-    answer(&mut p, "Metric name", ENTER);
+    answer(&mut p, "A metric, as", ENTER);
     answer(&mut p, "Which signals does it evidence?", ENTER);
     answer(&mut p, "Link the proof", ENTER);
     answer(&mut p, "Save this entry?", ENTER);

@@ -13,7 +13,7 @@ use super::error::CliError;
 use super::resolve::Resolved;
 use super::ui::{Ui, prompt_error};
 use crate::dates;
-use crate::entry::Metric;
+use crate::entry::{self, Metric};
 use crate::framework::{Framework, Item, ItemKind};
 use crate::git;
 use crate::level::LevelId;
@@ -104,23 +104,38 @@ pub fn ask(
         draft.outcome = optional(theme, "What changed for them (the measured outcome)?")?;
     }
     if !given.metrics {
-        while let Some(name) = optional(theme, "Metric name (Enter for none)")? {
-            let before = number(theme, "  before (Enter to skip)")?;
-            let after = number(theme, "  after")?;
-            let unit = optional(theme, "  unit (Enter for none)")?;
-            draft.metrics.push(Metric {
-                name,
-                before,
-                after,
-                unit,
-            });
+        // One line each, in the --metric form, so what the prompt teaches
+        // is what the flag takes; Enter on an empty line ends the list.
+        loop {
+            let prompt = if draft.metrics.is_empty() {
+                "A metric, as 'name: before -> after unit' (Enter for none)"
+            } else {
+                "Another metric (Enter when done)"
+            };
+            let answer: String = Input::with_theme(theme)
+                .with_prompt(prompt)
+                .allow_empty(true)
+                .validate_with(|s: &String| {
+                    if s.trim().is_empty() {
+                        return Ok(());
+                    }
+                    entry::parse_metric(s)
+                        .map(|_| ())
+                        .map_err(|e| format!("{}; e.g. 'p95 latency: 2.1 -> 0.8 s'", e.why))
+                })
+                .interact_text()
+                .map_err(prompt_error)?;
+            if answer.trim().is_empty() {
+                break;
+            }
+            draft.metrics.push(entry::parse_metric(&answer)?);
         }
     }
     if !given.signals {
         draft.signals = pick_signals(theme, framework, level, &draft)?;
     }
     if !given.links {
-        draft.links = pick_links(theme)?;
+        draft.links = pick_links(ui, theme)?;
     }
     ui.status(&summary(&draft));
     let save = Confirm::with_theme(theme)
@@ -139,27 +154,6 @@ fn optional(theme: &dyn Theme, prompt: &str) -> Result<Option<String>, CliError>
         .map_err(prompt_error)?;
     let answer = answer.trim();
     Ok((!answer.is_empty()).then(|| answer.to_string()))
-}
-
-fn number(theme: &dyn Theme, prompt: &str) -> Result<Option<f64>, CliError> {
-    let answer: String = Input::with_theme(theme)
-        .with_prompt(prompt)
-        .allow_empty(true)
-        .validate_with(|s: &String| {
-            if s.trim().is_empty()
-                || s.trim()
-                    .replace(',', "")
-                    .parse::<f64>()
-                    .is_ok_and(f64::is_finite)
-            {
-                Ok(())
-            } else {
-                Err("a number, like 2.1")
-            }
-        })
-        .interact_text()
-        .map_err(prompt_error)?;
-    Ok(answer.trim().replace(',', "").parse().ok())
 }
 
 /// The multi-select of the profile level's and the next level's behaviours,
@@ -230,56 +224,70 @@ fn pick_signals(
         .collect())
 }
 
-/// Offers the current repository's HEAD commit (and the PR its message names).
-fn pick_links(theme: &dyn Theme) -> Result<Resolved, CliError> {
+/// Offers the current repository's HEAD commit (and the PR its message
+/// names), then any number of further links.
+///
+/// Accepting the offer is one answer; "…and more" or "other links" asks
+/// for one link a line until an empty line.
+fn pick_links(ui: &Ui, theme: &dyn Theme) -> Result<Resolved, CliError> {
     let mut out = Resolved::default();
     let cwd = std::env::current_dir()?;
     let head = git::open_work_repo(&cwd)
         .ok()
         .and_then(|_| git::resolve_commit(&cwd, "HEAD").ok());
-    let Some(head) = head else {
-        if let Some(url) = optional(theme, "A PR or URL that proves it (Enter for none)")? {
-            out.links.push(classify(&url, None)?);
-        }
-        return Ok(out);
-    };
-    let pr_url = head
-        .pr
-        .and_then(|n| links::expand_pr(&format!("#{n}"), Some(&head.repo)).ok());
-    let short: String = head.sha.chars().take(7).collect();
-    let offer = match (&pr_url, head.pr) {
-        (Some(_), Some(n)) => format!("HEAD {short} {} and PR #{n}", head.summary),
-        _ => format!("HEAD {short} {}", head.summary),
-    };
-    let choice = Select::with_theme(theme)
-        .with_prompt("Link the proof")
-        .items([offer.as_str(), "Another commit, PR or URL…", "No link"])
-        .default(0)
-        .interact()
-        .map_err(prompt_error)?;
-    match choice {
-        0 => {
-            if head.repo.starts_with("https://") {
-                out.repos
-                    .push((head.repo.clone(), head.path.display().to_string()));
-            }
-            out.links.push(Link::Commit {
-                repo: head.repo.clone(),
-                sha: head.sha.clone(),
-                summary: (!head.summary.is_empty()).then(|| head.summary.clone()),
-            });
-            if let Some(url) = pr_url {
-                out.links.push(Link::Pr { url, summary: None });
-            }
-        }
-        1 => {
-            let answer: String = Input::with_theme(theme)
-                .with_prompt("Commit (SHA or branch), PR (#N or URL) or URL")
-                .interact_text()
+    let remote = head.as_ref().map(|h| h.repo.clone());
+    let more = match &head {
+        None => true,
+        Some(head) => {
+            let pr_url = head
+                .pr
+                .and_then(|n| links::expand_pr(&format!("#{n}"), Some(&head.repo)).ok());
+            let short: String = head.sha.chars().take(7).collect();
+            let offer = match (&pr_url, head.pr) {
+                (Some(_), Some(n)) => format!("HEAD {short} {} and PR #{n}", head.summary),
+                _ => format!("HEAD {short} {}", head.summary),
+            };
+            let and_more = format!("{offer}, and more links…");
+            let choice = Select::with_theme(theme)
+                .with_prompt("Link the proof")
+                .items([offer.as_str(), and_more.as_str(), "Other links…", "No link"])
+                .default(0)
+                .interact()
                 .map_err(prompt_error)?;
-            out.links.push(classify(answer.trim(), Some(&head.repo))?);
+            if choice <= 1 {
+                if head.repo.starts_with("https://") {
+                    out.repos
+                        .push((head.repo.clone(), head.path.display().to_string()));
+                }
+                out.links.push(Link::Commit {
+                    repo: head.repo.clone(),
+                    sha: head.sha.clone(),
+                    summary: (!head.summary.is_empty()).then(|| head.summary.clone()),
+                });
+                if let Some(url) = pr_url {
+                    out.links.push(Link::Pr { url, summary: None });
+                }
+            }
+            matches!(choice, 1 | 2)
         }
-        _ => {}
+    };
+    if more {
+        loop {
+            let prompt = if out.links.is_empty() {
+                "A commit (SHA or branch), PR (#N or URL) or URL that proves it (Enter for none)"
+            } else {
+                "Another commit, PR or URL (Enter when done)"
+            };
+            let Some(answer) = optional(theme, prompt)? else {
+                break;
+            };
+            match classify(&answer, remote.as_deref()) {
+                Ok(link) if !out.links.contains(&link) => out.links.push(link),
+                Ok(_) => {}
+                // A typo costs a retry, not the whole entry.
+                Err(e) => ui.warn(&e.message),
+            }
+        }
     }
     Ok(out)
 }

@@ -203,7 +203,7 @@ impl From<DateError> for CliError {
 impl From<MetricError> for CliError {
     fn from(e: MetricError) -> CliError {
         CliError::from_source(Kind::Usage, &e)
-            .hint("write a metric as --metric 'p95 latency: 2.1 -> 0.8 s'")
+            .hint(format!("write a metric as {}", crate::entry::METRIC_FORM))
     }
 }
 

@@ -310,10 +310,18 @@ pub struct MetricError {
     pub why: &'static str,
 }
 
-/// Parses `NAME: BEFORE -> AFTER UNIT` (or `NAME: VALUE UNIT`).
+/// The form `--metric` takes, for errors and hints.
+pub const METRIC_FORM: &str = "NAME: BEFORE -> AFTER UNIT, e.g. 'p95 latency: 2.1 -> 0.8 s'";
+
+/// Parses `NAME: BEFORE -> AFTER UNIT` (SPEC §4), `->` or `→`, either
+/// number optional (`NAME: -> 0.8 s`), or `NAME: VALUE UNIT`.
 ///
-/// The unit may be glued to the number (`2.1s -> 0.8s`); the one after the
-/// arrow wins, as the outcome is what the user is recording.
+/// Exact or refused, never a different value: numbers are plain decimals
+/// with a dot (`2.1`, `-3`, `1e3`), so `2,1` (a decimal comma, or a
+/// thousands separator: which one cannot be known), `0x10`, `NaN`, `1e400`
+/// and a second number where the unit goes are errors. The unit may follow
+/// either number, glued (`2.1s`) or spaced; given on both sides it must be
+/// the same.
 pub fn parse_metric(input: &str) -> Result<Metric, MetricError> {
     let err = |why| MetricError {
         given: input.to_string(),
@@ -321,47 +329,119 @@ pub fn parse_metric(input: &str) -> Result<Metric, MetricError> {
     };
     let (name, values) = input
         .rsplit_once(':')
-        .ok_or_else(|| err("expected NAME: BEFORE -> AFTER UNIT"))?;
+        .ok_or_else(|| err("there is no ':' after the name"))?;
     let name = name.trim();
     if name.is_empty() {
         return Err(err("the name before ':' is empty"));
     }
-    let (before, after) = match values.split_once("->") {
-        Some((b, a)) => (Some(b), a),
-        None => (None, values),
+    let values = values.replace('\u{2192}', "->");
+    let mut sides = values.split("->");
+    let (before, after) = match (sides.next(), sides.next(), sides.next()) {
+        (Some(after), None, None) => (None, Some(after)),
+        (Some(before), Some(after), None) => (Some(before), Some(after)),
+        _ => return Err(err("there is more than one arrow")),
     };
-    let (after, after_unit) =
-        number_and_unit(after).ok_or_else(|| err("the value after '->' is not a number"))?;
-    let (before, before_unit) = match before {
-        Some(b) => {
-            let (v, u) =
-                number_and_unit(b).ok_or_else(|| err("the value before '->' is not a number"))?;
-            (Some(v), u)
+    let before = before
+        .map(|b| value_and_unit(b, "before the arrow").map_err(err))
+        .transpose()?
+        .flatten();
+    let after = after
+        .map(|a| value_and_unit(a, "after the arrow").map_err(err))
+        .transpose()?
+        .flatten();
+    if before.is_none() && after.is_none() {
+        return Err(err("there is no number"));
+    }
+    let unit = match (
+        before.as_ref().and_then(|b| b.1.clone()),
+        after.as_ref().and_then(|a| a.1.clone()),
+    ) {
+        (Some(b), Some(a)) if a != b => {
+            return Err(err(
+                "the units before and after the arrow differ; give both in one unit",
+            ));
         }
-        None => (None, None),
+        (b, a) => a.or(b),
     };
     Ok(Metric {
         name: name.to_string(),
-        before,
-        after: Some(after),
-        unit: after_unit.or(before_unit),
+        before: before.map(|b| b.0),
+        after: after.map(|a| a.0),
+        unit,
     })
 }
 
-fn number_and_unit(s: &str) -> Option<(f64, Option<String>)> {
-    let s = s.trim();
-    let end = s
-        .char_indices()
-        .find(|&(i, c)| {
-            !(c.is_ascii_digit() || c == '.' || c == ',' || (i == 0 && (c == '-' || c == '+')))
-        })
-        .map_or(s.len(), |(i, _)| i);
-    let number: f64 = s[..end].replace(',', "").parse().ok()?;
-    if !number.is_finite() {
-        return None;
+/// Reads one side of a metric: nothing, or a number and an optional unit.
+fn value_and_unit(
+    side: &str,
+    which: &'static str,
+) -> Result<Option<(f64, Option<String>)>, &'static str> {
+    let side = side.trim();
+    if side.is_empty() {
+        return Ok(None);
     }
-    let unit = s[end..].trim();
-    Some((number, (!unit.is_empty()).then(|| unit.to_string())))
+    let bytes = side.as_bytes();
+    let mut end = 0;
+    if matches!(bytes.first(), Some(b'-' | b'+')) {
+        end = 1;
+    }
+    let digits_from = end;
+    while end < bytes.len() && bytes[end].is_ascii_digit() {
+        end += 1;
+    }
+    let mut digits = end - digits_from;
+    if bytes.get(end) == Some(&b'.') {
+        end += 1;
+        let from = end;
+        while end < bytes.len() && bytes[end].is_ascii_digit() {
+            end += 1;
+        }
+        digits += end - from;
+    }
+    if digits == 0 {
+        return Err(match which {
+            "before the arrow" => "the value before the arrow is not a number",
+            _ => "the value after the arrow is not a number",
+        });
+    }
+    // An exponent only when digits follow it: `2e` is a number and a unit.
+    if matches!(bytes.get(end), Some(b'e' | b'E')) {
+        let mut at = end + 1;
+        if matches!(bytes.get(at), Some(b'-' | b'+')) {
+            at += 1;
+        }
+        if bytes.get(at).is_some_and(u8::is_ascii_digit) {
+            while at < bytes.len() && bytes[at].is_ascii_digit() {
+                at += 1;
+            }
+            end = at;
+        }
+    }
+    let number: f64 = side[..end]
+        .parse()
+        .map_err(|_| "a number is not written as a plain decimal")?;
+    if !number.is_finite() {
+        return Err("a number is out of range");
+    }
+    let rest = &side[end..];
+    let unit = rest.trim();
+    if let Some(first) = unit.chars().next() {
+        if first == ',' {
+            return Err(
+                "a number has a comma: write decimals with a dot (2.1) and no thousands separators",
+            );
+        }
+        if first.is_ascii_digit() || matches!(first, '.' | '+' | '-') {
+            return Err("there is a second number where the unit goes");
+        }
+        // Glued to the number, a unit with digits is a number in another
+        // notation (`0x10`, `1_000`), not a unit.
+        let glued = !rest.starts_with(char::is_whitespace);
+        if glued && (unit.chars().any(|c| c.is_ascii_digit()) || first == '_') {
+            return Err("a number is not written as a plain decimal");
+        }
+    }
+    Ok(Some((number, (!unit.is_empty()).then(|| unit.to_string()))))
 }
 
 /// Converts a byte offset in `text` to a 1-based line and column (in characters).
@@ -447,21 +527,57 @@ mod tests {
             (m.name.as_str(), m.before, m.after, m.unit.as_deref()),
             ("p95 checkout latency", Some(2.1), Some(0.8), Some("s"))
         );
-        let m = parse_metric("API: errors: 1,200 -> 30/day").expect("parses");
+        let m = parse_metric("API: errors: 1200 -> 30/day").expect("parses");
         assert_eq!(
             (m.name.as_str(), m.before, m.after, m.unit.as_deref()),
             ("API: errors", Some(1200.0), Some(30.0), Some("/day"))
         );
         let m = parse_metric("NPS: 41").expect("parses");
         assert_eq!((m.before, m.after, m.unit), (None, Some(41.0), None));
-        for bad in [
-            "no colon",
-            ": 1 -> 2",
-            "x: fast -> slow",
-            "x: 1 -> ",
-            "x: inf",
-        ] {
+        for bad in ["no colon", ": 1 -> 2", "x: fast -> slow", "x: ->", "x: inf"] {
             assert!(parse_metric(bad).is_err(), "{bad}");
+        }
+    }
+
+    /// Issue 7: every form SPEC §4 names is stored exactly, and everything
+    /// else is refused, never stored as a different value.
+    #[test]
+    fn metrics_are_exact_or_refused() {
+        let parts = |s: &str| {
+            let m = parse_metric(s).unwrap_or_else(|e| panic!("{s}: {e}"));
+            (m.before, m.after, m.unit)
+        };
+        let s = || Some("s".to_string());
+        assert_eq!(parts("p95: 2.1 → 0.8 s"), (Some(2.1), Some(0.8), s()));
+        assert_eq!(parts("p95: 2.1 s -> 0.8 s"), (Some(2.1), Some(0.8), s()));
+        assert_eq!(parts("p95: 2.1s->0.8s"), (Some(2.1), Some(0.8), s()));
+        assert_eq!(parts("p95: -> 0.8 s"), (None, Some(0.8), s()));
+        assert_eq!(parts("p95: 2.1 s ->"), (Some(2.1), None, s()));
+        assert_eq!(parts("x: 1e5 -> 3e-2 s"), (Some(100000.0), Some(0.03), s()));
+        assert_eq!(
+            parts("x: -3 -> +4.5 %"),
+            (Some(-3.0), Some(4.5), Some("%".into()))
+        );
+        assert_eq!(
+            parts("x: .5 -> 2e"),
+            (Some(0.5), Some(2.0), Some("e".into()))
+        );
+        assert_eq!(
+            parts("speed: 2 -> 5x"),
+            (Some(2.0), Some(5.0), Some("x".into()))
+        );
+        for bad in [
+            "p95: 2,1 -> 0,8 s",
+            "x: 0x10",
+            "x: 1e400",
+            "x: 2 1 s",
+            "x: NaN",
+            "x: 1 -> 2 -> 3",
+            "x: 2.1 s -> 800 ms",
+            "x: 1_000",
+            "x: 1.2.3",
+        ] {
+            assert!(parse_metric(bad).is_err(), "{bad} is refused");
         }
     }
 
