@@ -14,6 +14,7 @@ mod test_hostile;
 mod test_init;
 mod test_interactive;
 mod test_issue_6;
+mod test_issue_7;
 mod test_levels;
 mod test_link;
 mod test_log;

@@ -64,6 +64,7 @@ pub fn ask(
     framework: &Framework,
     level: LevelId,
     today: NaiveDate,
+    ledger: &std::path::Path,
     mut draft: Draft,
     given: Given,
 ) -> Result<Option<Draft>, CliError> {
@@ -135,7 +136,7 @@ pub fn ask(
         draft.signals = pick_signals(theme, framework, level, &draft)?;
     }
     if !given.links {
-        draft.links = pick_links(ui, theme)?;
+        draft.links = pick_links(ui, theme, ledger)?;
     }
     ui.status(&summary(&draft));
     let save = Confirm::with_theme(theme)
@@ -229,12 +230,14 @@ fn pick_signals(
 ///
 /// Accepting the offer is one answer; "…and more" or "other links" asks
 /// for one link a line until an empty line.
-fn pick_links(ui: &Ui, theme: &dyn Theme) -> Result<Resolved, CliError> {
+fn pick_links(ui: &Ui, theme: &dyn Theme, ledger: &std::path::Path) -> Result<Resolved, CliError> {
     let mut out = Resolved::default();
     let cwd = std::env::current_dir()?;
+    // Run inside the ledger, HEAD is the ledger's own last commit: no proof.
     let head = git::open_work_repo(&cwd)
         .ok()
-        .and_then(|_| git::resolve_commit(&cwd, "HEAD").ok());
+        .and_then(|_| git::resolve_commit(&cwd, "HEAD").ok())
+        .filter(|head| !super::resolve::is_ledger(&head.path, ledger));
     let remote = head.as_ref().map(|h| h.repo.clone());
     let more = match &head {
         None => true,
@@ -281,7 +284,7 @@ fn pick_links(ui: &Ui, theme: &dyn Theme) -> Result<Resolved, CliError> {
             let Some(answer) = optional(theme, prompt)? else {
                 break;
             };
-            match classify(&answer, remote.as_deref()) {
+            match classify(&answer, remote.as_deref(), ledger) {
                 Ok(link) if !out.links.contains(&link) => out.links.push(link),
                 Ok(_) => {}
                 // A typo costs a retry, not the whole entry.
@@ -292,7 +295,11 @@ fn pick_links(ui: &Ui, theme: &dyn Theme) -> Result<Resolved, CliError> {
     Ok(out)
 }
 
-fn classify(answer: &str, remote: Option<&str>) -> Result<Link, CliError> {
+fn classify(
+    answer: &str,
+    remote: Option<&str>,
+    ledger: &std::path::Path,
+) -> Result<Link, CliError> {
     if answer.contains('#') || links::parse_pr_url(answer).is_ok() {
         return Ok(Link::Pr {
             url: links::expand_pr(answer, remote)?,
@@ -307,6 +314,9 @@ fn classify(answer: &str, remote: Option<&str>) -> Result<Link, CliError> {
     }
     let cwd = std::env::current_dir()?;
     let c = git::resolve_commit(&cwd, answer)?;
+    if super::resolve::is_ledger(&c.path, ledger) {
+        return Err(super::resolve::ledger_commit_error(answer));
+    }
     Ok(Link::Commit {
         repo: c.repo,
         sha: c.sha,

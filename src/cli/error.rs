@@ -83,7 +83,12 @@ impl CliError {
         let mut causes = Vec::new();
         let mut source = error.source();
         while let Some(cause) = source {
-            let text = cause.to_string();
+            // libgit2's Display appends `; class=Repository (6); code=NotFound
+            // (-3)`: its internals, not something a user can act on.
+            let text = match cause.downcast_ref::<git2::Error>() {
+                Some(git) => plain_git_message(git),
+                None => cause.to_string(),
+            };
             if !causes.contains(&text) {
                 causes.push(text);
             }
@@ -95,6 +100,12 @@ impl CliError {
             causes,
             hints: Vec::new(),
         }
+    }
+
+    /// Drops the `caused by:` lines, where the message already says it all.
+    fn without_causes(mut self) -> CliError {
+        self.causes.clear();
+        self
     }
 
     /// Returns the process exit code for this error.
@@ -142,6 +153,8 @@ impl From<LedgerError> for CliError {
             ),
             LedgerError::NotAFolder { .. } => Some("point --ledger (or CV_LEDGER) at a folder".to_string()),
             LedgerError::AlreadyExists { .. } => Some("use that ledger as it is, or choose another folder".to_string()),
+            LedgerError::WorkRepository { .. } => Some("nothing was changed; give cv a folder of its own, e.g. `cv init ~/.local/share/cv`".to_string()),
+            LedgerError::InsideRepository { .. } => Some("nothing was changed; give cv a folder outside that repository (or one it ignores)".to_string()),
             LedgerError::Config { .. } => Some("fix cv.toml by hand; see docs/format.md for its keys".to_string()),
             LedgerError::BrokenEntry { path, .. } => {
                 let id = path.rsplit('/').next().unwrap_or(path).trim_end_matches(".toml");
@@ -168,6 +181,8 @@ impl From<LedgerError> for CliError {
         // A broken entry is bad input to the command that must change it.
         let kind = match e {
             LedgerError::BrokenEntry { .. }
+            | LedgerError::WorkRepository { .. }
+            | LedgerError::InsideRepository { .. }
             | LedgerError::Boundary { .. }
             | LedgerError::NeverCommitted { .. }
             | LedgerError::Uncommitted { .. } => Kind::Usage,
@@ -189,7 +204,22 @@ impl From<GitError> for CliError {
                 "give a commit SHA, a branch or HEAD that exists in that repository"
             }
         };
-        CliError::from_source(Kind::Usage, &e).hint(hint)
+        // The message names the path or revision; libgit2's own wording of
+        // the same thing would only repeat it.
+        CliError::from_source(Kind::Usage, &e)
+            .without_causes()
+            .hint(hint)
+    }
+}
+
+/// A libgit2 error as a plain sentence: its message, without libgit2's
+/// class and code.
+fn plain_git_message(e: &git2::Error) -> String {
+    let message = e.message().trim().trim_end_matches('.');
+    if message.is_empty() {
+        "git reported an error".to_string()
+    } else {
+        message.to_string()
     }
 }
 

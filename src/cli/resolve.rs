@@ -44,7 +44,10 @@ pub struct Resolved {
 }
 
 /// Resolves every link flag; fails on the first bad one.
-pub fn links(args: &LinkArgs) -> Result<Resolved, CliError> {
+///
+/// A commit resolved in the ledger itself (cv run inside it, or `--repo`
+/// pointing at it) is refused: that is the ledger's own history, not work.
+pub fn links(args: &LinkArgs, ledger: &Path) -> Result<Resolved, CliError> {
     let mut out = Resolved::default();
     let needs_repo = !args.commits.is_empty() || args.prs.iter().any(|p| !p.contains("://"));
     if args.repo.is_some() && !needs_repo {
@@ -59,6 +62,9 @@ pub fn links(args: &LinkArgs) -> Result<Resolved, CliError> {
     };
     for rev in &args.commits {
         let c = git::resolve_commit(&repo_dir, rev)?;
+        if is_ledger(&c.path, ledger) {
+            return Err(ledger_commit_error(rev));
+        }
         if c.repo.starts_with("https://") {
             let pair = (c.repo.clone(), display_path(&c.path));
             if !out.repos.contains(&pair) {
@@ -90,6 +96,20 @@ pub fn links(args: &LinkArgs) -> Result<Resolved, CliError> {
         });
     }
     Ok(out)
+}
+
+/// True when `repo` (a work tree) is the ledger's folder.
+pub fn is_ledger(repo: &Path, ledger: &Path) -> bool {
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    canonical(repo) == canonical(ledger)
+}
+
+/// The error for a commit of the ledger's own history given as proof.
+pub fn ledger_commit_error(rev: &str) -> CliError {
+    CliError::usage(format!(
+        "'{rev}' resolves in the ledger itself: that is the ledger's own history, not your work"
+    ))
+    .hint("run cv from your work repository, or pass --repo PATH to it")
 }
 
 /// Resolves `--signal` values to full item ids, without repeats.

@@ -73,6 +73,20 @@ pub enum LedgerError {
         /// The ledger's folder.
         path: PathBuf,
     },
+    /// `cv init` on a repository with history and no `cv.toml`: someone's code.
+    #[error("{} is a git repository with history and no cv.toml; cv never commits into your code", path.display())]
+    WorkRepository {
+        /// The repository.
+        path: PathBuf,
+    },
+    /// `cv init` on a folder inside another repository's work tree.
+    #[error("{} is inside the git repository at {}", path.display(), repo.display())]
+    InsideRepository {
+        /// The folder given.
+        path: PathBuf,
+        /// The enclosing repository's work tree.
+        repo: PathBuf,
+    },
     /// `cv.toml` does not parse or breaks the schema.
     #[error("{}:{line}:{column}: {message}", path.display())]
     Config {
@@ -270,6 +284,7 @@ impl Ledger {
                 path: root.to_path_buf(),
             });
         }
+        refuse_foreign_repository(root)?;
         create_private_dir(root)?;
         let git_dir = write::init_repo(root)?;
         let starter = config::starter(profile);
@@ -453,6 +468,62 @@ impl Ledger {
             error,
         })
     }
+}
+
+/// Refuses, before anything is created, a folder `cv init` must not make a
+/// ledger of (SPEC §4): a repository with history (a work repository: `cv`
+/// never commits into a user's code) and a folder inside another
+/// repository's work tree (a nested repository there would show up in, and
+/// could be committed into, that repository), unless that repository ignores
+/// the folder.
+fn refuse_foreign_repository(root: &Path) -> Result<(), LedgerError> {
+    if root.join(".git").exists() {
+        let repo = write::open_repo(root)?;
+        let has_history = repo
+            .references()
+            .map(|mut refs| refs.next().is_some())
+            .unwrap_or(false)
+            || repo.head().is_ok();
+        if has_history {
+            return Err(LedgerError::WorkRepository {
+                path: root.to_path_buf(),
+            });
+        }
+        return Ok(());
+    }
+    // The nearest folder that exists: the ledger's may not yet.
+    let mut probe = root.to_path_buf();
+    while !probe.exists() {
+        if !probe.pop() {
+            return Ok(());
+        }
+    }
+    let Ok(outer) = git2::Repository::open_ext(
+        &probe,
+        git2::RepositoryOpenFlags::empty(),
+        std::iter::empty::<&std::ffi::OsStr>(),
+    ) else {
+        return Ok(());
+    };
+    let Some(workdir) = outer.workdir() else {
+        return Ok(());
+    };
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let (workdir, probe) = (canonical(workdir), canonical(&probe));
+    let rest = root
+        .strip_prefix(&probe)
+        .ok()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let inside = probe.join(&rest);
+    let relative = inside.strip_prefix(&workdir).unwrap_or(&inside);
+    if relative.as_os_str().is_empty() || !outer.is_path_ignored(relative).unwrap_or(false) {
+        return Err(LedgerError::InsideRepository {
+            path: root.to_path_buf(),
+            repo: workdir,
+        });
+    }
+    Ok(())
 }
 
 /// What [`Ledger::remove_entry`] did.

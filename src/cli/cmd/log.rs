@@ -109,7 +109,7 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
         outcome: non_empty(&args.outcome),
         metrics,
         signals: resolve::signals(&framework, &args.signals)?,
-        links: resolve::links(&args.links)?,
+        links: resolve::links(&args.links, ledger.root())?,
     };
     let draft = if ctx.ui.can_prompt() {
         let given = Given {
@@ -121,7 +121,15 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
             links: !args.links.is_empty(),
         };
         let level = ledger.config().profile.level;
-        match capture::ask(&ctx.ui, &framework, level, ctx.today, draft, given)? {
+        match capture::ask(
+            &ctx.ui,
+            &framework,
+            level,
+            ctx.today,
+            ledger.root(),
+            draft,
+            given,
+        )? {
             Some(draft) => draft,
             None => {
                 ctx.ui.status("Nothing saved.");
