@@ -36,59 +36,106 @@ pub fn entry_date_problem(date: NaiveDate, today: NaiveDate) -> Option<String> {
     }
 }
 
-/// The forms accepted, for hints.
-pub const FORMS: &str = "YYYY-MM-DD, today, yesterday, N days ago, last monday … last sunday";
+/// The forms accepted, for hints and `--help`.
+pub const FORMS: &str = "YYYY-MM-DD, today, yesterday, N days|weeks|months|years ago, \
+last monday … last sunday, last week|month|quarter|year";
 
-/// The extra forms accepted for the start of a window, for hints.
-pub const SINCE_FORMS: &str = "last week, last month, last quarter, last year";
+/// How the period forms are read, for `--help` and `docs/`.
+pub const PERIODS: &str = "`last week|month|quarter|year` is the previous calendar \
+week (Monday to Sunday), month, quarter or year: as --since its first day, as --until its \
+last day, as an entry's date its first day";
 
-/// Parses a day: `YYYY-MM-DD`, `today`, `yesterday`, `N days ago`, `last <weekday>`.
+/// Which end of a named period a form stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Edge {
+    Start,
+    End,
+}
+
+/// Parses a day: any of [`FORMS`]; a period (`last month`) gives its first day.
 pub fn parse_day(input: &str, today: NaiveDate) -> Result<NaiveDate, DateError> {
+    parse(input, today, Edge::Start)
+}
+
+/// Parses the start of a window: any of [`FORMS`]; a period gives its first day.
+pub fn parse_since(input: &str, today: NaiveDate) -> Result<NaiveDate, DateError> {
+    parse(input, today, Edge::Start)
+}
+
+/// Parses the end of a window: any of [`FORMS`]; a period gives its last day,
+/// so `--since 'last quarter' --until 'last quarter'` is exactly that quarter.
+pub fn parse_until(input: &str, today: NaiveDate) -> Result<NaiveDate, DateError> {
+    parse(input, today, Edge::End)
+}
+
+fn parse(input: &str, today: NaiveDate, edge: Edge) -> Result<NaiveDate, DateError> {
     let s = input.trim().to_ascii_lowercase();
     let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let impossible = || DateError::Impossible(input.to_string());
     match s.as_str() {
         "today" => return Ok(today),
         "yesterday" => return Ok(today - Days::new(1)),
         _ => {}
     }
-    if let Some(n) = s
-        .strip_suffix(" days ago")
-        .or_else(|| s.strip_suffix(" day ago"))
-    {
-        let n: u64 = n
+    if let Some(rest) = s.strip_suffix(" ago") {
+        let (n, unit) = rest
+            .split_once(' ')
+            .ok_or_else(|| DateError::Unrecognised(input.to_string()))?;
+        let n: u32 = n
             .parse()
             .map_err(|_| DateError::Unrecognised(input.to_string()))?;
-        return today
-            .checked_sub_days(Days::new(n))
-            .ok_or_else(|| DateError::Impossible(input.to_string()));
+        let day = match unit {
+            "day" | "days" => today.checked_sub_days(Days::new(u64::from(n))),
+            "week" | "weeks" => today.checked_sub_days(Days::new(7 * u64::from(n))),
+            "month" | "months" => today.checked_sub_months(Months::new(n)),
+            "year" | "years" => n
+                .checked_mul(12)
+                .and_then(|m| today.checked_sub_months(Months::new(m))),
+            _ => return Err(DateError::Unrecognised(input.to_string())),
+        };
+        return day.ok_or_else(impossible);
     }
-    if let Some(day) = s.strip_prefix("last ")
-        && let Ok(weekday) = day.parse::<Weekday>()
-    {
-        // The most recent such weekday strictly before today.
-        let back =
-            (today.weekday().num_days_from_monday() + 7 - weekday.num_days_from_monday() - 1) % 7
-                + 1;
-        return Ok(today - Days::new(u64::from(back)));
+    if let Some(what) = s.strip_prefix("last ") {
+        if let Ok(weekday) = what.parse::<Weekday>() {
+            // The most recent such weekday strictly before today.
+            let back =
+                (today.weekday().num_days_from_monday() + 7 - weekday.num_days_from_monday() - 1)
+                    % 7
+                    + 1;
+            return Ok(today - Days::new(u64::from(back)));
+        }
+        let (start, end) = match what {
+            "week" => {
+                let monday = today - Days::new(u64::from(today.weekday().num_days_from_monday()));
+                (monday - Days::new(7), monday - Days::new(1))
+            }
+            "month" => {
+                let first = today.with_day(1).ok_or_else(impossible)?;
+                let start = first
+                    .checked_sub_months(Months::new(1))
+                    .ok_or_else(impossible)?;
+                (start, first - Days::new(1))
+            }
+            "quarter" => {
+                let this = NaiveDate::from_ymd_opt(today.year(), (today.month0() / 3) * 3 + 1, 1)
+                    .ok_or_else(impossible)?;
+                let start = this
+                    .checked_sub_months(Months::new(3))
+                    .ok_or_else(impossible)?;
+                (start, this - Days::new(1))
+            }
+            "year" => (
+                NaiveDate::from_ymd_opt(today.year() - 1, 1, 1).ok_or_else(impossible)?,
+                NaiveDate::from_ymd_opt(today.year() - 1, 12, 31).ok_or_else(impossible)?,
+            ),
+            _ => return Err(DateError::Unrecognised(input.to_string())),
+        };
+        return Ok(match edge {
+            Edge::Start => start,
+            Edge::End => end,
+        });
     }
     parse_iso(input)
-}
-
-/// Parses the start of a window: every form of [`parse_day`], plus
-/// `last week`, `last month`, `last quarter` and `last year`, counted back from today.
-pub fn parse_since(input: &str, today: NaiveDate) -> Result<NaiveDate, DateError> {
-    let s = input.trim().to_ascii_lowercase();
-    let back = match s.split_whitespace().collect::<Vec<_>>().join(" ").as_str() {
-        "last week" => Some(today - Days::new(7)),
-        "last month" => today.checked_sub_months(Months::new(1)),
-        "last quarter" => today.checked_sub_months(Months::new(3)),
-        "last year" => today.checked_sub_months(Months::new(12)),
-        _ => None,
-    };
-    match back {
-        Some(day) => Ok(day),
-        None => parse_day(input, today),
-    }
 }
 
 fn parse_iso(input: &str) -> Result<NaiveDate, DateError> {
@@ -125,14 +172,39 @@ mod tests {
         assert_eq!(parse_day("2026-02-28", today), Ok(day("2026-02-28")));
     }
 
+    /// Issue 7: periods are calendar periods, read the same way by
+    /// --since, --until and an entry's date.
     #[test]
-    fn windows() {
-        let today = day("2026-11-22");
-        assert_eq!(parse_since("last week", today), Ok(day("2026-11-15")));
-        assert_eq!(parse_since("last month", today), Ok(day("2026-10-22")));
-        assert_eq!(parse_since("last quarter", today), Ok(day("2026-08-22")));
-        assert_eq!(parse_since("last year", today), Ok(day("2025-11-22")));
+    fn periods_are_calendar_periods() {
+        let today = day("2026-11-22"); // a Sunday, in Q4
+        let both = |s| {
+            (
+                parse_since(s, today).expect(s),
+                parse_until(s, today).expect(s),
+            )
+        };
+        assert_eq!(both("last week"), (day("2026-11-09"), day("2026-11-15")));
+        assert_eq!(both("last month"), (day("2026-10-01"), day("2026-10-31")));
+        assert_eq!(both("last quarter"), (day("2026-07-01"), day("2026-09-30")));
+        assert_eq!(both("last year"), (day("2025-01-01"), day("2025-12-31")));
+        assert_eq!(parse_day("last month", today), Ok(day("2026-10-01")));
         assert_eq!(parse_since("2026-01-01", today), Ok(day("2026-01-01")));
+        let jan = day("2026-01-15");
+        assert_eq!(parse_since("last quarter", jan), Ok(day("2025-10-01")));
+        assert_eq!(parse_until("last month", jan), Ok(day("2025-12-31")));
+    }
+
+    #[test]
+    fn rolling_forms() {
+        let today = day("2026-11-22");
+        assert_eq!(parse_day("2 weeks ago", today), Ok(day("2026-11-08")));
+        assert_eq!(parse_day("1 week ago", today), Ok(day("2026-11-15")));
+        assert_eq!(parse_day("3 months ago", today), Ok(day("2026-08-22")));
+        assert_eq!(parse_day("1 year ago", today), Ok(day("2025-11-22")));
+        assert!(matches!(
+            parse_day("99999999 years ago", today),
+            Err(DateError::Impossible(_))
+        ));
     }
 
     #[test]
@@ -148,7 +220,8 @@ mod tests {
             "22/11/2026",
             "2026-1-2",
             "x days ago",
-            "last week",
+            "3 fortnights ago",
+            "last decade",
         ] {
             assert!(
                 matches!(parse_day(bad, today), Err(DateError::Unrecognised(_))),

@@ -20,6 +20,7 @@ pub mod ids;
 pub mod ledger;
 pub mod level;
 pub mod links;
+pub mod query;
 pub mod readiness;
 pub mod report;
 pub mod suggest;

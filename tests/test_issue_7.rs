@@ -161,3 +161,84 @@ fn metrics_from_the_command_line_are_exact_or_refused() {
     );
     assert!(file.contains("before = 100000.0\nafter = 0.03\n"), "{file}");
 }
+
+/// Issue 7, must show: 30 entries with long titles at 80 columns, every
+/// title's first 30 characters on one line; the same at 100.
+#[test]
+fn list_keeps_titles_legible_at_80_and_100_columns() {
+    let env = TestEnv::new();
+    env.init();
+    let titles: Vec<String> = (0..30)
+        .map(|i| {
+            format!("Entry {i:02} cut checkout latency for shoppers on mobile devices in every region we serve")
+        })
+        .collect();
+    for (i, title) in titles.iter().enumerate() {
+        let date = format!("2026-10-{:02}", i + 1);
+        env.cv(&[
+            "log",
+            "--title",
+            title,
+            "--date",
+            &date,
+            "--url",
+            "https://example.com/x",
+        ])
+        .ok();
+    }
+    for columns in ["80", "100"] {
+        let mut cmd = env.command(env!("CARGO_BIN_EXE_cv"));
+        cmd.arg("list").env("COLUMNS", columns);
+        let out = cmd.output().expect("cv list");
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(out.status.success(), "{stdout}");
+        let width: usize = columns.parse().expect("number");
+        for line in stdout.lines() {
+            assert!(
+                line.chars().count() <= width,
+                "{line:?} is wider than {width}"
+            );
+        }
+        for title in &titles {
+            let head: String = title.chars().take(30).collect();
+            assert!(
+                stdout.lines().any(|l| l.contains(&head)),
+                "{head:?} is not on one line at {columns} columns:\n{stdout}"
+            );
+        }
+        assert!(
+            stdout
+                .lines()
+                .nth(2)
+                .is_some_and(|l| l.contains("2026-10-30")),
+            "newest first, with its date:\n{stdout}"
+        );
+        assert!(
+            stdout.lines().count() <= 2 + 30 * 3,
+            "{} lines",
+            stdout.lines().count()
+        );
+    }
+    let limited = env.cv(&["list", "--limit", "3", "--json"]).json();
+    assert_eq!(limited.as_array().expect("array").len(), 3);
+    let long = env.cv(&["list", "--limit", "1", "--long"]);
+    assert!(long.ok().contains("id       2026-10-30-entry-29"), "{long}");
+    let run = env.cv(&["list", "--since", "2026-11-01", "--until", "2026-10-01"]);
+    assert!(run.fails_with(2).contains("after it ends"), "{run}");
+}
+
+#[test]
+fn list_marks_private_entries() {
+    let env = TestEnv::new();
+    env.init();
+    let id = env
+        .cv(&["log", "--title", "Kept quiet"])
+        .ok()
+        .trim()
+        .to_string();
+    let rel = format!("entries/2026/{id}.toml");
+    let text = env.read(&rel).replace("date = ", "private = true\ndate = ");
+    std::fs::write(env.ledger().join(&rel), text).expect("write");
+    let out = env.cv(&["list"]);
+    assert!(out.ok().contains("Kept quiet (private)"), "{out}");
+}

@@ -227,6 +227,17 @@ impl From<DateError> for CliError {
     fn from(e: DateError) -> CliError {
         CliError::from_source(Kind::Usage, &e)
             .hint(format!("dates are written {}", crate::dates::FORMS))
+            .hint(crate::dates::PERIODS)
+    }
+}
+
+impl From<crate::query::QueryError> for CliError {
+    fn from(e: crate::query::QueryError) -> CliError {
+        match e {
+            crate::query::QueryError::Date(e) => e.into(),
+            e @ crate::query::QueryError::Inverted { .. } => CliError::from_source(Kind::Usage, &e)
+                .hint("--since is the first day and --until the last; swap them"),
+        }
     }
 }
 

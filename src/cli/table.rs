@@ -6,8 +6,19 @@ use super::ui::Ui;
 
 /// Returns an empty table styled for this terminal.
 pub fn new(ui: &Ui, header: &[&str]) -> Table {
+    styled(ui, header, presets::UTF8_FULL_CONDENSED)
+}
+
+/// Returns an empty table without borders: for lists that must stay
+/// legible at 80 columns, where borders would take a tenth of the width.
+pub fn plain(ui: &Ui, header: &[&str]) -> Table {
+    let rule = comfy_table::LineStyle::none().fill('─').junction(' ');
+    styled(ui, header, presets::NOTHING.header_separator(rule))
+}
+
+fn styled(ui: &Ui, header: &[&str], preset: comfy_table::TableStyle) -> Table {
     let mut table = Table::new();
-    table.load_style(presets::UTF8_FULL_CONDENSED);
+    table.load_style(preset);
     table.set_content_arrangement(ContentArrangement::Dynamic);
     if ui.stdout_is_terminal() {
         if !ui.color() {

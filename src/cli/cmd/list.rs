@@ -5,23 +5,30 @@ use serde::Serialize;
 use crate::cli::context::Ctx;
 use crate::cli::error::{self, CliError};
 use crate::cli::table;
-use crate::dates;
 use crate::entry::Entry;
 use crate::level::LevelId;
+use crate::query::{Query, Range};
 
 /// List entries, newest first
+///
+/// A table of date, title, signals and proof (links and metrics), fitted
+/// to the terminal; private entries are marked. The id is in --long, --json
+/// and `cv show`. Dates take the forms of `cv log --date`; a period such as
+/// `last quarter` is the previous calendar quarter, from its first day as
+/// --since to its last day as --until.
 #[derive(Debug, clap::Args)]
 #[command(after_long_help = "\
 Examples:
   cv list --since 'last quarter'
+  cv list --limit 10 --long
   cv list --signal defines-success-criteria --json
   cv list --level senior --tag performance")]
 pub struct Args {
-    /// Only entries on or after this date (also: last week, last month, last quarter, last year)
-    #[arg(long)]
+    /// Only entries on or after this date
+    #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
     /// Only entries on or before this date
-    #[arg(long)]
+    #[arg(long, value_name = "DATE")]
     pub until: Option<String>,
     /// Only entries that list this framework item (its id, or a unique suffix or run of its words)
     #[arg(long, value_name = "ID")]
@@ -32,6 +39,12 @@ pub struct Args {
     /// Only entries that list an item of this level
     #[arg(long)]
     pub level: Option<String>,
+    /// Show at most N entries (the newest)
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// One block per entry, with its id, signals and links
+    #[arg(long)]
+    pub long: bool,
 }
 
 /// An entry with its path, as `cv list --json` and `cv show --json` print it.
@@ -46,16 +59,7 @@ pub struct Listed<'a> {
 
 /// Runs `cv list`.
 pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
-    let since = args
-        .since
-        .as_deref()
-        .map(|d| dates::parse_since(d, ctx.today))
-        .transpose()?;
-    let until = args
-        .until
-        .as_deref()
-        .map(|d| dates::parse_day(d, ctx.today))
-        .transpose()?;
+    let range = Range::parse(args.since.as_deref(), args.until.as_deref(), ctx.today)?;
     let level = args
         .level
         .as_deref()
@@ -72,28 +76,20 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
         }
         None => None,
     };
+    let query = Query {
+        range,
+        signal,
+        tag: args.tag.clone(),
+        level,
+        // The user's own list: private entries are shown, and marked.
+        include_private: true,
+    };
     let all = ctx.entries(&ledger)?;
-    let level_prefix = level.map(|l| format!("{l}."));
     let shown: Vec<Listed> = all
         .entries
         .iter()
-        .filter(|s| since.is_none_or(|d| s.entry.date >= d))
-        .filter(|s| until.is_none_or(|d| s.entry.date <= d))
-        .filter(|s| {
-            signal
-                .as_ref()
-                .is_none_or(|id| s.entry.signals.contains(id))
-        })
-        .filter(|s| {
-            args.tag
-                .as_ref()
-                .is_none_or(|t| s.entry.tags.iter().any(|x| x.eq_ignore_ascii_case(t)))
-        })
-        .filter(|s| {
-            level_prefix
-                .as_ref()
-                .is_none_or(|p| s.entry.signals.iter().any(|id| id.starts_with(p.as_str())))
-        })
+        .filter(|s| query.matches(&s.entry))
+        .take(args.limit.unwrap_or(usize::MAX))
         .map(|s| Listed {
             entry: &s.entry,
             path: &s.path,
@@ -109,28 +105,85 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
         }
         return Ok(());
     }
-    // The id starts with the date, so there is no date column.
-    let mut t = table::new(&ctx.ui, &["id", "title", "signals", "proof"]);
-    for l in &shown {
+    let text = if args.long {
+        long(&shown)
+    } else {
+        table(ctx, &shown)
+    };
+    ctx.ui.out(&text)
+}
+
+/// The table: date, title (with the private mark), signals, proof. Only the
+/// title wraps, so it gets every column the others leave.
+fn table(ctx: &Ctx, shown: &[Listed]) -> String {
+    let mut t = table::plain(&ctx.ui, &["date", "title", "signals", "proof"]);
+    for l in shown {
         let e = l.entry;
-        let proof = match (e.links.len(), e.metrics.len()) {
-            (0, 0) => "none".to_string(),
-            (links, metrics) => format!("{}, {}", plural(links, "link"), plural(metrics, "metric")),
+        let title = if e.private {
+            format!("{} (private)", e.title)
+        } else {
+            e.title.clone()
         };
         t.add_row(vec![
-            table::cell(&e.id),
-            table::cell(&e.title),
+            e.date.to_string(),
+            table::cell(&title),
             e.signals.len().to_string(),
-            proof,
+            proof(e),
         ]);
     }
-    // Ids are for copying: never wrap them.
-    for i in [0, 3] {
+    for i in [0, 2, 3] {
         if let Some(column) = t.column_mut(i) {
             column.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
         }
     }
-    ctx.ui.out(&t.to_string())
+    // Padding right of the last column is noise to copy and to diff.
+    t.to_string()
+        .lines()
+        .map(str::trim_end)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// One block per entry: everything `list` knows, ids included, at any width.
+fn long(shown: &[Listed]) -> String {
+    let mut out = String::new();
+    for l in shown {
+        let e = l.entry;
+        let private = if e.private { " (private)" } else { "" };
+        out.push_str(&format!("{}  {}{private}\n", e.date, table::cell(&e.title)));
+        out.push_str(&format!("    id       {}\n", e.id));
+        for signal in &e.signals {
+            out.push_str(&format!("    signal   {signal}\n"));
+        }
+        for metric in &e.metrics {
+            out.push_str(&format!(
+                "    metric   {}\n",
+                table::cell(&metric.describe())
+            ));
+        }
+        for link in &e.links {
+            let shown = link.web_url().unwrap_or_else(|| link.label());
+            out.push_str(&format!("    {:<8} {}\n", link.kind(), table::cell(&shown)));
+        }
+        out.push('\n');
+    }
+    out.trim_end().to_string()
+}
+
+/// The proof column: what backs the entry, or a dash.
+fn proof(e: &Entry) -> String {
+    let mut parts = Vec::new();
+    if !e.links.is_empty() {
+        parts.push(plural(e.links.len(), "link"));
+    }
+    if !e.metrics.is_empty() {
+        parts.push(plural(e.metrics.len(), "metric"));
+    }
+    if parts.is_empty() {
+        "—".to_string()
+    } else {
+        parts.join(", ")
+    }
 }
 
 fn plural(n: usize, word: &str) -> String {

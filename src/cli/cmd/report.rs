@@ -8,10 +8,10 @@ use crate::cli::context::Ctx;
 use crate::cli::error::CliError;
 use crate::cli::table;
 use crate::cli::ui::Ui;
-use crate::dates;
 use crate::framework::Framework;
 use crate::level::LevelId;
-use crate::readiness::{Coverage, Evidence, Status, Window};
+use crate::query::Range;
+use crate::readiness::{Coverage, Evidence, Status};
 use crate::report::{self, Options, Report};
 
 /// Report promotion readiness: what is proven, thin and missing
@@ -79,20 +79,8 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
         Some((_, entries)) => entries.iter().map(|e| e.date).max().unwrap_or(ctx.today),
         None => ctx.today,
     };
-    let until = match &args.until {
-        Some(d) => dates::parse_day(d, ctx.today)?,
-        None => default_until,
-    };
-    let since = match &args.since {
-        Some(d) => dates::parse_since(d, ctx.today)?,
-        None => Window::year_ending(until).since,
-    };
-    if since > until {
-        return Err(CliError::usage(format!(
-            "the window starts ({since}) after it ends ({until})"
-        )));
-    }
-    let window = Window { since, until };
+    let window = Range::parse(args.since.as_deref(), args.until.as_deref(), ctx.today)?
+        .window(default_until)?;
     // Only entries inside the window matter; the rest are parsed (so broken
     // files are still reported) and dropped at once.
     let in_window = |e: crate::entry::Entry| window.contains(e.date).then(|| Evidence::from(e));
