@@ -27,7 +27,7 @@ pub struct Args {
     /// What was shipped
     #[arg(long)]
     pub title: Option<String>,
-    /// When the value reached the customer: YYYY-MM-DD, today, yesterday, N days ago, last monday… [default: today]
+    /// When the value reached the customer: YYYY-MM-DD, today, yesterday, N days|weeks|months ago, last monday…, last week (its Monday) [default: today]
     #[arg(long)]
     pub date: Option<String>,
     /// Who it helped

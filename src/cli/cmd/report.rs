@@ -31,10 +31,10 @@ pub struct Args {
     /// The level to report readiness for; the level below it is the one you are at [default: the one above your profile's level]
     #[arg(long, value_name = "LEVEL")]
     pub to: Option<String>,
-    /// First day of the window (also: last week, last month, last quarter, last year) [default: 364 days before --until]
+    /// First day of the window; `last quarter` is the previous calendar quarter's first day [default: 364 days before --until]
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
-    /// Last day of the window [default: today]
+    /// Last day of the window; `last quarter` is the previous calendar quarter's last day [default: today]
     #[arg(long, value_name = "DATE")]
     pub until: Option<String>,
     /// Output format (--json is the same as --format json)
