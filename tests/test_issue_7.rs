@@ -242,3 +242,58 @@ fn list_marks_private_entries() {
     let out = env.cv(&["list"]);
     assert!(out.ok().contains("Kept quiet (private)"), "{out}");
 }
+
+/// Issue 7: cv(1) names a page per command, and each can be generated.
+#[test]
+fn every_man_page_cv_names_can_be_generated() {
+    let env = TestEnv::new();
+    let main = env.cv(&["man"]);
+    let page = main.ok();
+    let named: Vec<String> = page
+        .split("cv\\-")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("(1)").map(|(name, _)| name.to_string()))
+        .filter(|name| name.chars().all(|c| c.is_ascii_lowercase()))
+        .collect();
+    assert!(named.len() >= 12, "{named:?}");
+    for name in &named {
+        let sub = env.cv(&["man", name]);
+        assert!(
+            sub.ok().contains(&format!(".TH cv-{name} 1")),
+            "cv man {name}:\n{sub}"
+        );
+    }
+    let dir = env.root().join("man1");
+    env.cv(&["man", "--dir", dir.to_str().expect("utf-8")]).ok();
+    for name in &named {
+        assert!(dir.join(format!("cv-{name}.1")).exists(), "cv-{name}.1");
+    }
+    assert!(
+        env.cv(&["man", "nope"])
+            .fails_with(2)
+            .contains("no command `cv nope`")
+    );
+}
+
+/// Issue 7: a command's help names the global options in one line instead
+/// of repeating their whole block.
+#[test]
+fn command_help_does_not_repeat_the_global_block() {
+    let env = TestEnv::new();
+    let help = env.cv(&["log", "--help"]);
+    let text = help.ok();
+    assert!(text.contains("Global options: --ledger PATH, --json, --no-input, --color WHEN"));
+    assert!(!text.contains("Possible values"), "{text}");
+    assert!(!text.contains("NO_COLOR"), "{text}");
+    // They still work after the command.
+    let run = env.cv(&["list", "--ledger", "/nonexistent/ledger"]);
+    assert!(
+        run.fails_with(1)
+            .contains("no ledger at /nonexistent/ledger")
+    );
+    let top = env.cv(&["--help"]);
+    assert!(
+        top.ok().contains("NO_COLOR"),
+        "cv --help still describes them"
+    );
+}

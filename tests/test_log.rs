@@ -126,7 +126,9 @@ url = "https://github.com/acme/shop/pull/4312"
     let text = table.ok();
     // SPEC §4: date, title, signals, proof; the id is in --long and --json.
     assert!(
-        text.contains(" 2026-11-20   Cut checkout latency for EU shoppers   2         2 links, 1 metric"),
+        text.contains(
+            " 2026-11-20   Cut checkout latency for EU shoppers   2         2 links, 1 metric"
+        ),
         "{table}"
     );
     let filtered = env.cv(&["list", "--signal", "defines-success-criteria", "--json"]);

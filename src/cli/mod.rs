@@ -25,7 +25,7 @@ use self::ui::ColorChoice;
 /// Record what you shipped, who it helped and the commits that prove it, then
 /// see how your evidence covers the level-up signals of your next level.
 #[derive(Debug, Parser)]
-#[command(name = "cv", version, propagate_version = true, max_term_width = 100)]
+#[command(name = "cv", version, max_term_width = 100)]
 #[command(after_long_help = "\
 Examples:
   cv report --demo                       readiness report on the built-in sample ledger
@@ -101,7 +101,10 @@ where
     T: Into<OsString> + Clone,
 {
     install_panic_hook();
-    let cli = match Cli::try_parse_from(args) {
+    let parsed = command()
+        .try_get_matches_from(args)
+        .and_then(|matches| <Cli as clap::FromArgMatches>::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             // clap prints help and version to stdout (exit 0) and usage
@@ -122,6 +125,44 @@ where
         }
         Err(_) => ExitCode::from(EXIT_FAILURE),
     }
+}
+
+/// The global options, as named in each command's help.
+const GLOBALS_NOTE: &str =
+    "Global options: --ledger PATH, --json, --no-input, --color WHEN (see `cv --help`)";
+
+/// The CLI definition every consumer uses: parsing, completions, the man
+/// page and the Markdown reference.
+///
+/// The global options are described once, in `cv --help`; each command's
+/// help names them in one line instead of repeating their whole block.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    let mut cli = Cli::command();
+    let globals: Vec<clap::Arg> = cli
+        .get_arguments()
+        .filter(|a| a.is_global_set())
+        .cloned()
+        .collect();
+    let names: Vec<String> = cli
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    for name in names {
+        cli = cli.mut_subcommand(name, |mut sub| {
+            // A command that already has an argument of a global's id keeps
+            // its own (clap propagates only missing ones): a hidden copy.
+            for global in &globals {
+                sub = sub.arg(global.clone().hide(true));
+            }
+            let examples = sub
+                .get_after_long_help()
+                .map(|h| format!("{h}\n\n{GLOBALS_NOTE}"))
+                .unwrap_or_else(|| GLOBALS_NOTE.to_string());
+            sub.after_help(GLOBALS_NOTE).after_long_help(examples)
+        });
+    }
+    cli
 }
 
 fn dispatch(cli: Cli) -> Result<(), CliError> {
@@ -166,5 +207,6 @@ mod tests {
     #[test]
     fn the_cli_definition_is_consistent() {
         Cli::command().debug_assert();
+        command().debug_assert();
     }
 }

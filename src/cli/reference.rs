@@ -1,14 +1,10 @@
 //! The Markdown CLI reference (`docs/cli-reference.md`), generated from the
 //! same clap definitions as `--help`, completions and the man page.
 
-use clap::CommandFactory;
-
-use super::Cli;
-
 /// Renders every command's long help as one Markdown page.
 pub fn markdown() -> String {
     // A fixed width, so the page does not depend on the terminal it is built in.
-    let mut root = Cli::command().term_width(100);
+    let mut root = crate::cli::command().term_width(100);
     root.build();
     let mut out = String::from(
         "# CLI reference\n\n<!-- Generated from the clap definitions by `UPDATE_DOCS=1 cargo test --test integration cli_reference`; do not edit. -->\n\n",

@@ -1,8 +1,5 @@
 //! `cv completions SHELL`: shell completions generated from the CLI definition.
 
-use clap::CommandFactory;
-
-use crate::cli::Cli;
 use crate::cli::context::Ctx;
 use crate::cli::error::CliError;
 
@@ -22,7 +19,7 @@ pub struct Args {
 /// Runs `cv completions`.
 pub fn run(_ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
     let mut out = Vec::new();
-    clap_complete::generate(args.shell, &mut Cli::command(), "cv", &mut out);
+    clap_complete::generate(args.shell, &mut crate::cli::command(), "cv", &mut out);
     use std::io::Write;
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(&out)?;
