@@ -29,6 +29,8 @@ pub enum Kind {
     DuplicateId,
     /// `id` differs from the file name.
     IdMismatch,
+    /// The id's date is not the entry's date.
+    IdDate,
     /// The file is not in the folder of its date's year.
     WrongFolder,
     /// A date after today.
@@ -120,6 +122,22 @@ fn check_text(
             "ids are the date and a lowercase slug of the title".to_string(),
         );
     }
+    if let Some(day) = entry::id_date(&entry.id)
+        && day != entry.date
+    {
+        add(
+            spans.at(&["date"]),
+            Kind::IdDate,
+            format!(
+                "the id carries the date {day} but the entry is dated {}",
+                entry.date
+            ),
+            format!(
+                "`cv edit {}` and save: it takes the id of its date (or set date = {day})",
+                entry.id
+            ),
+        );
+    }
     let year = entry.date.format("%Y").to_string();
     if rel.split('/').nth(1).is_some_and(|folder| folder != year) {
         add(
@@ -151,19 +169,19 @@ fn check_text(
             Ok(item) => add(
                 at,
                 Kind::UnknownSignal,
-                format!("signal '{signal}' is not a full item id, so it counts for nothing"),
+                format!("'{signal}' is not a full item id, so it counts for nothing"),
                 format!("write \"{}\"", item.id),
             ),
             Err(ResolveError::Ambiguous { candidates, .. }) => add(
                 at,
                 Kind::AmbiguousSignal,
-                format!("signal '{signal}' matches several items"),
+                format!("'{signal}' matches several items"),
                 format!("write one of: {}", candidates.join(", ")),
             ),
             Err(ResolveError::Unknown { closest, .. }) => add(
                 at,
                 Kind::UnknownSignal,
-                format!("unknown signal '{signal}'"),
+                format!("'{signal}' names no item of the framework"),
                 if closest.is_empty() {
                     "`cv levels LEVEL` lists every item id".to_string()
                 } else {
@@ -352,6 +370,7 @@ sha = "abc123"
             summary,
             [
                 (Kind::IdMismatch, 1, 6),
+                (Kind::IdDate, 3, 8),
                 (Kind::WrongFolder, 3, 8),
                 (Kind::FutureDate, 3, 8),
                 (Kind::AmbiguousSignal, 4, 51),
@@ -360,11 +379,11 @@ sha = "abc123"
             ]
         );
         assert!(
-            findings[3]
+            findings[4]
                 .hint
                 .contains("mid.behavior.defines-success-criteria"),
             "{:?}",
-            findings[3]
+            findings[4]
         );
     }
 

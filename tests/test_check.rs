@@ -46,7 +46,7 @@ fn check_names_file_line_and_column_and_exits_1() {
         "{run}"
     );
     assert!(
-        out.contains("entries/2026/2026-11-03-typo.toml:4:12: unknown signal: unknown signal 'mid.signal.defines-succes-criteria'"),
+        out.contains("entries/2026/2026-11-03-typo.toml:4:12: unknown signal: 'mid.signal.defines-succes-criteria' names no item"),
         "{run}"
     );
     assert!(

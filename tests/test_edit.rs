@@ -121,7 +121,7 @@ fn an_editor_that_fails_aborts() {
 }
 
 #[test]
-fn a_new_year_moves_the_file_and_an_id_change_is_refused() {
+fn a_new_date_gives_the_id_of_that_date_and_an_id_change_is_refused() {
     let env = TestEnv::new();
     ledger_with_hand_written_entry(&env);
     let run = edit(
@@ -131,15 +131,22 @@ fn a_new_year_moves_the_file_and_an_id_change_is_refused() {
     );
     run.ok();
     assert!(!env.ledger().join(PATH).exists());
-    let moved = env.read("entries/2025/2026-11-02-faster-search.toml");
+    // Issue 7: the id keeps matching its date (cv check holds it to that),
+    // and the entry moves to its new year's folder.
+    let moved = env.read("entries/2025/2025-12-30-faster-search.toml");
     assert!(moved.contains("date = 2025-12-30"), "{moved}");
+    assert!(
+        moved.contains("id = \"2025-12-30-faster-search\""),
+        "{moved}"
+    );
     env.assert_clean();
+    env.cv(&["check"]).ok();
 
     let before = env.ledger_state();
     let run = edit(
         &env,
         "perl -pi -e s/faster-search/slower-search/",
-        "faster-search",
+        "2025-12-30-faster-search",
     );
     assert!(run.fails_with(2).contains("the id changed"), "{run}");
     assert_eq!(env.ledger_state(), before);

@@ -297,3 +297,65 @@ fn command_help_does_not_repeat_the_global_block() {
         "cv --help still describes them"
     );
 }
+
+/// Issue 7: a broken cv.toml is one finding; every entry is still checked,
+/// the messages do not repeat their kind, and an id whose date no longer
+/// matches the entry's is found.
+#[test]
+fn check_reports_a_broken_config_and_still_checks_every_entry() {
+    let env = TestEnv::new();
+    env.init();
+    let id = env
+        .cv(&[
+            "log",
+            "--title",
+            "Checked",
+            "--signal",
+            "mid.signal.defines-success-criteria",
+        ])
+        .ok()
+        .trim()
+        .to_string();
+    let rel = format!("entries/2026/{id}.toml");
+    let text = env
+        .read(&rel)
+        .replace("mid.signal.defines-success-criteria", "no-such-item")
+        .replace("date = 2026-11-22", "date = 2026-11-20");
+    std::fs::write(env.ledger().join(&rel), text).expect("write");
+    let config = env.read("cv.toml").replace("[profile]", "[profile\n");
+    std::fs::write(env.ledger().join("cv.toml"), config).expect("write");
+
+    let run = env.cv(&["check"]);
+    assert_eq!(run.code, 1, "{run}");
+    let out = run.stdout.clone();
+    assert!(out.contains("cv.toml:"), "the config finding:\n{run}");
+    assert!(
+        out.contains(&format!("{rel}:")),
+        "the entry is still checked:\n{run}"
+    );
+    assert!(
+        out.contains("unknown signal: 'no-such-item' names no item of the framework"),
+        "{run}"
+    );
+    assert!(!out.contains("unknown signal: unknown signal"), "{run}");
+    assert!(
+        out.contains(
+            "id date: the id carries the date 2026-11-22 but the entry is dated 2026-11-20"
+        ),
+        "{run}"
+    );
+    let json = env.cv(&["check", "--json"]);
+    let findings: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
+    let kinds: Vec<&str> = findings
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|f| f["kind"].as_str())
+        .collect();
+    assert!(
+        kinds.contains(&"config")
+            && kinds.contains(&"unknown_signal")
+            && kinds.contains(&"id_date"),
+        "{kinds:?}"
+    );
+}

@@ -57,6 +57,20 @@ impl EntryDoc {
         true
     }
 
+    /// Sets the entry's id, keeping everything else of the document.
+    pub fn set_id(&mut self, id: &str) {
+        match self.doc.get_mut("id") {
+            Some(Item::Value(value)) => {
+                // Keep the comment or spacing around the old value.
+                let decor = value.decor().clone();
+                *value = Value::from(id);
+                *value.decor_mut() = decor;
+            }
+            _ => self.doc["id"] = toml_edit::value(id),
+        }
+        self.entry.id = id.to_string();
+    }
+
     /// Renders the document back to text.
     pub fn to_text(&self) -> String {
         self.doc.to_string()

@@ -291,6 +291,15 @@ pub fn unique_id(date: NaiveDate, title: &str, mut taken: impl FnMut(&str) -> bo
         .unwrap_or(base)
 }
 
+/// The date an id starts with (`2026-11-22-…`), if it starts with one.
+pub fn id_date(id: &str) -> Option<NaiveDate> {
+    let prefix = id.get(..10)?;
+    if id.len() > 10 && id.as_bytes().get(10) != Some(&b'-') {
+        return None;
+    }
+    NaiveDate::parse_from_str(prefix, "%Y-%m-%d").ok()
+}
+
 /// True for a string that is safe as an entry id and file stem.
 pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()

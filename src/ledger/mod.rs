@@ -254,6 +254,33 @@ impl Ledger {
             });
         }
         let config = read_config(&config_path)?;
+        Ledger::open_with(root, config)
+    }
+
+    /// Opens the ledger even when `cv.toml` is broken, for `cv check`, which
+    /// must still check every entry (against the built-in framework): returns
+    /// the ledger and, if so, what is wrong with `cv.toml`.
+    pub fn open_despite_config(root: &Path) -> Result<(Ledger, Option<LedgerError>), LedgerError> {
+        match Ledger::open(root) {
+            Ok(ledger) => Ok((ledger, None)),
+            Err(e @ LedgerError::Config { .. }) => {
+                let placeholder = Config {
+                    profile: Profile {
+                        name: String::new(),
+                        emails: Vec::new(),
+                        level: crate::level::LevelId::Mid,
+                        target: None,
+                    },
+                    repos: Default::default(),
+                    framework: Default::default(),
+                };
+                Ok((Ledger::open_with(root, placeholder)?, Some(e)))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn open_with(root: &Path, config: Config) -> Result<Ledger, LedgerError> {
         let git_dir = write::open_repo(root)?.path().to_path_buf();
         let mut ledger = Ledger {
             root: root.to_path_buf(),

@@ -9,8 +9,11 @@ use crate::ledger::{self, Ledger, LedgerError};
 ///
 /// Reports TOML errors, missing required fields, unknown or ambiguous signal
 /// ids (with suggestions), duplicate ids, ids that do not match their file
-/// name, files in the wrong year folder, future dates and malformed links,
-/// each with file:line:col and a hint. Exits 1 when anything is found.
+/// name or their date, files in the wrong year folder, dates in the future
+/// or before 1970, malformed links, and paths under entries/ that cv skips
+/// (links, FIFOs, files over 1 MB), each with file:line:col and a hint. A
+/// broken cv.toml is reported too, and the entries are still checked
+/// against the built-in framework. Exits 1 when anything is found.
 #[derive(Debug, clap::Args)]
 #[command(after_long_help = "\
 Examples:
@@ -21,32 +24,34 @@ pub struct Args {}
 /// Runs `cv check`.
 pub fn run(ctx: &mut Ctx, _args: &Args) -> Result<(), CliError> {
     let root = ctx.ledger_path()?;
-    let findings = match Ledger::open(&root) {
-        Ok(ledger) => match ledger.framework() {
-            Ok(framework) => check_entries(&ledger, &framework, ctx)?,
-            Err(e) => vec![config_finding("cv.toml", &e)],
-        },
-        Err(e @ LedgerError::Config { .. }) => {
-            let LedgerError::Config {
-                line,
-                column,
-                message,
-                ..
-            } = &e
-            else {
-                unreachable!("matched above")
-            };
-            vec![Finding {
-                file: ledger::CONFIG_FILE.to_string(),
-                line: *line,
-                column: *column,
-                kind: Kind::Config,
-                message: message.clone(),
-                hint: "fix cv.toml by hand; see docs/format.md for its keys".to_string(),
-            }]
+    // A broken cv.toml is one finding among the others: the entries are
+    // still checked, against the built-in framework.
+    let (ledger, config_error) = Ledger::open_despite_config(&root)?;
+    let mut findings = Vec::new();
+    if let Some(LedgerError::Config {
+        line,
+        column,
+        message,
+        ..
+    }) = &config_error
+    {
+        findings.push(Finding {
+            file: ledger::CONFIG_FILE.to_string(),
+            line: *line,
+            column: *column,
+            kind: Kind::Config,
+            message: message.clone(),
+            hint: "fix cv.toml by hand; see docs/format.md for its keys".to_string(),
+        });
+    }
+    let framework = match ledger.framework() {
+        Ok(framework) => framework,
+        Err(e) => {
+            findings.push(config_finding("cv.toml", &e));
+            crate::framework::Framework::builtin()?
         }
-        Err(e) => return Err(e.into()),
     };
+    findings.extend(check_entries(&ledger, &framework, ctx)?);
     if ctx.global.json {
         ctx.ui.out_json(&findings)?;
     } else if findings.is_empty() {
@@ -127,6 +132,7 @@ fn kind_label(kind: Kind) -> &'static str {
         Kind::AmbiguousSignal => "ambiguous signal",
         Kind::DuplicateId => "duplicate id",
         Kind::IdMismatch => "id mismatch",
+        Kind::IdDate => "id date",
         Kind::WrongFolder => "wrong folder",
         Kind::FutureDate => "future date",
         Kind::BadLink => "bad link",

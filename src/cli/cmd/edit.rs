@@ -63,21 +63,20 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
         }
         match validate(&edited, &id, &path, &framework, ctx.today) {
             Ok(entry) => {
-                let new_path = entry.rel_path();
-                let mut changes = vec![Change::put(new_path.clone(), edited)];
-                if new_path != path {
-                    // The date moved to another year: the file moves folder.
-                    changes.push(Change::delete(path.clone()));
-                }
-                ledger
-                    .write(&format!("edit: {id}"), &[], |_| {
+                let new_path = ledger
+                    .write(&format!("edit: {id}"), &[], |writer| {
                         // Under the lock: if another command changed the entry
                         // while the editor was open, saving would drop its change.
                         let now = crate::ledger::store::read_entry_file(ledger.root(), &path)?;
                         if now != original {
                             return Err(LedgerError::ChangedMeanwhile { path: path.clone() });
                         }
-                        Ok((changes, ()))
+                        let (new_path, bytes) = redate(writer, &entry, &path, &edited)?;
+                        let mut changes = vec![Change::put(new_path.clone(), bytes)];
+                        if new_path != path {
+                            changes.push(Change::delete(path.clone()));
+                        }
+                        Ok((changes, new_path))
                     })
                     .map_err(|e| match e {
                         LedgerError::ChangedMeanwhile { .. } => CliError::from(e).hint(format!(
@@ -162,14 +161,58 @@ fn validate(
             ),
         }]);
     }
-    // Where the entry will live after the edit (its year may have changed).
+    // Where the entry will live after the edit (its year may have changed),
+    // and what a new date does to its id, are the write's business
+    // (`redate`); everything else must already hold.
     let new_path = entry::rel_path(entry.date, id);
-    let problems = check::check_entry(text, &new_path, framework, today);
+    let problems: Vec<check::Finding> = check::check_entry(text, &new_path, framework, today)
+        .into_iter()
+        .filter(|p| p.kind != check::Kind::IdDate)
+        .collect();
     if problems.is_empty() {
         Ok(entry)
     } else {
         Err(problems)
     }
+}
+
+/// Where the edited entry goes, and its bytes: as saved, or, when its date
+/// changed, under the id of its new date (an id starts with its entry's
+/// date, and `cv check` holds it to that), in that year's folder.
+fn redate(
+    writer: &crate::ledger::Writer,
+    entry: &Entry,
+    path: &str,
+    edited: &[u8],
+) -> Result<(String, Vec<u8>), LedgerError> {
+    if entry::id_date(&entry.id).is_none_or(|day| day == entry.date) {
+        return Ok((entry.rel_path(), edited.to_vec()));
+    }
+    let text = String::from_utf8_lossy(edited);
+    let mut doc = entry::EntryDoc::parse(&text).map_err(|error| LedgerError::BrokenEntry {
+        path: path.to_string(),
+        error,
+    })?;
+    // Only the date part changes: the rest of the id is what the user knows
+    // the entry by.
+    let slug = entry.id.get(11..).unwrap_or(&entry.title);
+    let mut failure = None;
+    let new_id = entry::unique_id(entry.date, slug, |candidate| {
+        let rel = entry::rel_path(entry.date, candidate);
+        rel != path
+            && writer.path_taken(&rel).unwrap_or_else(|e| {
+                failure = Some(e);
+                true
+            })
+    });
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    doc.set_id(&new_id);
+    Ok((
+        entry::rel_path(entry.date, &new_id),
+        doc.to_text().into_bytes(),
+    ))
 }
 
 /// Runs the user's editor on `file` as git does.
