@@ -359,3 +359,33 @@ fn check_reports_a_broken_config_and_still_checks_every_entry() {
         "{kinds:?}"
     );
 }
+
+/// Issue 7: no "Only 0 entries", no bold figure over "too little to judge",
+/// and no claim about signals an entry does not list.
+#[test]
+fn wording_says_what_is_true() {
+    let env = TestEnv::new();
+    env.init();
+    let empty = env.cv(&["report"]);
+    let text = empty.ok();
+    assert!(
+        text.contains("No entry in the window: too little to judge"),
+        "{text}"
+    );
+    assert!(!text.contains("Only 0"), "{text}");
+    assert!(!text.contains("Readiness 0%"), "{text}");
+    let run = env.cv(&["log", "--title", "A bare note"]);
+    run.ok();
+    assert!(!run.stderr.contains("claims its signals"), "{run}");
+    assert!(
+        run.stderr.contains("no signal, link or metric yet"),
+        "{run}"
+    );
+    let one = env.cv(&["report"]);
+    let text = one.ok();
+    assert!(text.contains("Only 1 entry in the window"), "{text}");
+    assert!(
+        !text.contains("Readiness 0%"),
+        "no figure over too little to judge:\n{text}"
+    );
+}

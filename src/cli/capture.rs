@@ -355,7 +355,11 @@ fn summary(d: &Draft) -> String {
         );
     }
     if d.links.links.is_empty() && d.metrics.is_empty() {
-        s.push_str("           (no link or metric: the entry claims its signals but does not prove them)\n");
+        s.push_str(if d.signals.is_empty() {
+            "           (no signal, link or metric: a note for now; `cv link` adds proof later)\n"
+        } else {
+            "           (no link or metric: the entry claims its signals but does not prove them)\n"
+        });
     }
     s
 }

@@ -167,10 +167,12 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
     if ctx.global.json {
         return ctx.ui.out_json(&saved);
     }
-    let proof = if saved.has_proof() {
-        String::new()
-    } else {
-        " (no link or metric yet: it claims its signals but does not prove them)".to_string()
+    let proof = match (saved.has_proof(), saved.signals.is_empty()) {
+        (true, _) => String::new(),
+        (false, false) => {
+            " (no link or metric yet: it claims its signals but does not prove them)".to_string()
+        }
+        (false, true) => " (no signal, link or metric yet: `cv link` adds proof)".to_string(),
     };
     ctx.ui
         .status(&format!("Logged {}{proof}", saved.rel_path()));

@@ -170,19 +170,28 @@ fn render_table(ui: &Ui, model: &Report) -> String {
     }
     text.push_str("\n\n");
     let percent = (r.readiness * 100.0).round();
-    text.push_str(&format!(
-        "{} {percent}% ({} of {} evidenced)\n",
-        ui.bold("Readiness"),
-        r.covered,
-        r.total
-    ));
     match report::verdict(model) {
-        Some(sentence) => text.push_str(&format!("{sentence}\n")),
-        None => text.push_str(&format!(
-            "Only {} {} in the window: too little to judge, so here are the evidence and the gaps.\n",
-            r.entries_considered,
-            if r.entries_considered == 1 { "entry" } else { "entries" }
-        )),
+        Some(sentence) => {
+            text.push_str(&format!(
+                "{} {percent}% ({} of {} evidenced)\n",
+                ui.bold("Readiness"),
+                r.covered,
+                r.total
+            ));
+            text.push_str(&format!("{sentence}\n"));
+        }
+        // No figure in bold over too little to judge: the count, plainly.
+        None => {
+            let few = match r.entries_considered {
+                0 => "No entry in the window".to_string(),
+                1 => "Only 1 entry in the window".to_string(),
+                n => format!("Only {n} entries in the window"),
+            };
+            text.push_str(&format!(
+                "{few}: too little to judge, so here are the evidence and the gaps ({} of {} evidenced so far).\n",
+                r.covered, r.total
+            ));
+        }
     }
     let basis_heading = match r.basis {
         crate::readiness::Basis::Signals => {
