@@ -100,11 +100,30 @@ fn ends_at_boundary(candidate: &str, query: &str) -> bool {
 /// Each candidate is scored on its whole id and on its last segment, so a
 /// misspelt slug still finds its item.
 pub fn closest<'a>(query: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let words = query
+        .split(['-', ' '])
+        .filter(|w| !w.is_empty())
+        .count()
+        .max(1);
     let mut scored: Vec<(f64, &str)> = candidates
         .map(|c| {
             let lower = c.to_ascii_lowercase();
             let tail = lower.rsplit('.').next().unwrap_or(&lower);
-            let score = strsim::jaro_winkler(query, &lower).max(strsim::jaro_winkler(query, tail));
+            // An entry id's words after its date, in runs as long as the
+            // query's: `checkout-latensy` is close to part of a long id.
+            let slug = if crate::entry::id_date(tail).is_some() {
+                tail.get(11..).unwrap_or(tail)
+            } else {
+                tail
+            };
+            let parts: Vec<&str> = slug.split('-').collect();
+            let runs = parts
+                .windows(words.min(parts.len()).max(1))
+                .map(|run| strsim::jaro_winkler(query, &run.join("-")))
+                .fold(0.0, f64::max);
+            let score = strsim::jaro_winkler(query, &lower)
+                .max(strsim::jaro_winkler(query, tail))
+                .max(runs);
             (score, c)
         })
         .filter(|(score, _)| *score >= 0.7)

@@ -389,3 +389,40 @@ fn wording_says_what_is_true() {
         "no figure over too little to judge:\n{text}"
     );
 }
+
+/// Issue 7: an unknown entry id gets a "did you mean"; one id in two files
+/// is named once, with both paths.
+#[test]
+fn entry_ids_suggest_and_duplicates_name_their_files() {
+    let env = TestEnv::new();
+    env.init();
+    env.cv(&[
+        "log",
+        "--title",
+        "Cut checkout latency for EU shoppers",
+        "--date",
+        "2026-11-20",
+    ])
+    .ok();
+    let run = env.cv(&["show", "checkout-latensy"]);
+    let err = run.fails_with(2);
+    assert!(
+        err.contains("did you mean 2026-11-20-cut-checkout-latency-for-eu-shoppers"),
+        "{run}"
+    );
+    let id = "2026-11-20-cut-checkout-latency-for-eu-shoppers";
+    std::fs::create_dir_all(env.ledger().join("entries/2025")).expect("mkdir");
+    std::fs::copy(
+        env.ledger().join(format!("entries/2026/{id}.toml")),
+        env.ledger().join(format!("entries/2025/{id}.toml")),
+    )
+    .expect("copy");
+    let run = env.cv(&["show", "checkout-latency"]);
+    let err = run.fails_with(2);
+    assert!(
+        err.contains(&format!(
+            "entry '{id}' is in 2 files: entries/2025/{id}.toml, entries/2026/{id}.toml"
+        )),
+        "{run}"
+    );
+}

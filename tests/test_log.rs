@@ -90,7 +90,10 @@ url = "https://github.com/acme/shop/pull/4312"
         second.ok().trim(),
         "2026-11-21-clearer-failed-payment-emails"
     );
-    assert!(second.stderr.contains("no signal, link or metric yet"), "{second}");
+    assert!(
+        second.stderr.contains("no signal, link or metric yet"),
+        "{second}"
+    );
     assert_eq!(env.ledger_log().len(), 3);
     env.assert_clean();
 

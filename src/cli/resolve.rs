@@ -178,7 +178,12 @@ fn resolve_entry(
         name.strip_suffix(".toml").unwrap_or(name).to_string()
     };
     let ids: Vec<String> = files.iter().map(|(rel, _)| stem(rel)).collect();
-    let index = ids::resolve(given, ids.iter().map(String::as_str)).map_err(|e| {
+    // Resolve among distinct ids (a duplicated one is one candidate, not
+    // two), then insist it names one file.
+    let mut unique: Vec<&str> = ids.iter().map(String::as_str).collect();
+    unique.sort_unstable();
+    unique.dedup();
+    let chosen = ids::resolve(given, unique.iter().copied()).map_err(|e| {
         let error = error::resolve_error("entry", e).hint("`cv list` shows every entry id");
         // An entry behind a folder cv does not read cannot be found; say so.
         if listing.refused.iter().any(|b| !b.path.ends_with(".toml")) {
@@ -187,8 +192,19 @@ fn resolve_entry(
             error
         }
     })?;
-    let (path, refusal) = files[index];
-    Ok((ids[index].clone(), path.to_string(), refusal))
+    let id = unique[chosen];
+    let holders: Vec<usize> = (0..ids.len()).filter(|&i| ids[i] == id).collect();
+    if let [index] = holders[..] {
+        let (path, refusal) = files[index];
+        return Ok((id.to_string(), path.to_string(), refusal));
+    }
+    let paths: Vec<&str> = holders.iter().map(|&i| files[i].0).collect();
+    Err(CliError::usage(format!(
+        "entry '{id}' is in {} files: {}",
+        paths.len(),
+        paths.join(", ")
+    ))
+    .hint("an id names one entry: rename or remove all but one of them (`cv check` reports duplicate ids)"))
 }
 
 /// Shows a path under the home folder as `~/…`, as cv.toml's example does.

@@ -1,9 +1,8 @@
 //! `cv show ID`: one entry.
 
 use crate::cli::context::Ctx;
-use crate::cli::error::{self, CliError};
-use crate::ids;
-use crate::ledger::Broken;
+use crate::cli::error::CliError;
+use crate::ledger::{LedgerError, StoredEntry};
 
 /// Show one entry
 #[derive(Debug, clap::Args)]
@@ -17,23 +16,24 @@ pub struct Args {
 }
 
 /// Runs `cv show`.
+///
+/// Finds the entry by its file name, as `link`, `edit` and `rm` do, and
+/// reads only that file: a broken one is shown as its problem, with where.
 pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
     let ledger = ctx.ledger()?;
-    let all = ctx.entries(&ledger)?;
-    let index = match ids::resolve(&args.id, all.entries.iter().map(|s| s.entry.id.as_str())) {
-        Ok(index) => index,
-        Err(e) => {
-            // Not among the good entries: if it names a broken file, say
-            // what is wrong with that file rather than "unknown entry".
-            if matches!(e, ids::ResolveError::Unknown { .. })
-                && let Some(broken) = broken_match(&args.id, &all.broken)
-            {
-                return Err(broken_error(broken));
-            }
-            return Err(error::resolve_error("entry", e).hint("`cv list` shows every entry id"));
-        }
+    let (id, path) = crate::cli::resolve::readable_entry(&ledger, &args.id)?;
+    let doc = ledger.entry_doc(&path).map_err(|e| match e {
+        LedgerError::BrokenEntry { path, error } => CliError::usage(format!(
+            "{path}:{}:{}: {}",
+            error.line, error.column, error.message
+        ))
+        .hint(format!("fix it with `cv edit {id}`, which checks it again")),
+        other => other.into(),
+    })?;
+    let stored = StoredEntry {
+        path,
+        entry: doc.entry().clone(),
     };
-    let stored = &all.entries[index];
     if ctx.global.json {
         return ctx.ui.out_json(&super::list::Listed {
             entry: &stored.entry,
@@ -104,31 +104,4 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
     }
     text.push_str(&format!("\n{}\n", ui.paint(&stored.path, "2")));
     ui.out(&text)
-}
-
-/// The broken entry file `given` names, if it names exactly one.
-fn broken_match<'a>(given: &str, broken: &'a [Broken]) -> Option<&'a Broken> {
-    let files: Vec<&Broken> = broken
-        .iter()
-        .filter(|b| b.path.ends_with(".toml"))
-        .collect();
-    let stems = files.iter().map(|b| {
-        let name = b.path.rsplit('/').next().unwrap_or(&b.path);
-        name.strip_suffix(".toml").unwrap_or(name)
-    });
-    ids::resolve(given, stems).ok().map(|i| files[i])
-}
-
-fn broken_error(broken: &Broken) -> CliError {
-    if let Some(refusal) = broken.refusal {
-        return crate::cli::resolve::refused(&broken.path, refusal);
-    }
-    let id = broken.path.rsplit('/').next().unwrap_or(&broken.path);
-    let id = id.strip_suffix(".toml").unwrap_or(id);
-    let e = &broken.error;
-    CliError::usage(format!(
-        "{}:{}:{}: {}",
-        broken.path, e.line, e.column, e.message
-    ))
-    .hint(format!("fix it with `cv edit {id}`, which checks it again"))
 }
