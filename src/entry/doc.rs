@@ -12,6 +12,9 @@ use crate::links::Link;
 pub struct EntryDoc {
     doc: DocumentMut,
     entry: Entry,
+    /// Every line of the file ends in CRLF, and [`EntryDoc::to_text`] must
+    /// keep it so (`toml_edit` writes its own line breaks as LF).
+    crlf: bool,
 }
 
 impl EntryDoc {
@@ -27,7 +30,9 @@ impl EntryDoc {
                 message: e.message().to_string(),
             }
         })?;
-        Ok(EntryDoc { doc, entry })
+        let crlf =
+            body.contains("\r\n") && body.matches('\n').count() == body.matches("\r\n").count();
+        Ok(EntryDoc { doc, entry, crlf })
     }
 
     /// The typed view of the entry as it is now.
@@ -53,6 +58,9 @@ impl EntryDoc {
                 self.doc["links"] = Item::ArrayOfTables(tables);
             }
         }
+        // A raw LF inside a new multi-line string is part of its value: a
+        // file that gets one can no longer be all CRLF.
+        self.crlf &= !link_strings(link).any(|s| s.contains('\n'));
         self.entry.links.push(link.clone());
         true
     }
@@ -73,8 +81,31 @@ impl EntryDoc {
 
     /// Renders the document back to text.
     pub fn to_text(&self) -> String {
-        self.doc.to_string()
+        let text = self.doc.to_string();
+        if !self.crlf {
+            return text;
+        }
+        // The file's own text keeps its CRLFs; only the LFs that toml_edit
+        // wrote between items are bare, and they become CRLF too.
+        let mut out = String::with_capacity(text.len() + text.len() / 16);
+        let mut prev = '\0';
+        for c in text.chars() {
+            if c == '\n' && prev != '\r' {
+                out.push('\r');
+            }
+            out.push(c);
+            prev = c;
+        }
+        out
     }
+}
+
+fn link_strings(link: &Link) -> impl Iterator<Item = &String> {
+    let (a, b, summary) = match link {
+        Link::Commit { repo, sha, summary } => (repo, Some(sha), summary),
+        Link::Pr { url, summary } | Link::Url { url, summary } => (url, None, summary),
+    };
+    std::iter::once(a).chain(b).chain(summary)
 }
 
 fn same_link(a: &Link, b: &Link) -> bool {
@@ -138,6 +169,40 @@ url = "https://github.com/acme/shop/pull/1"
             "{out}"
         );
         assert_eq!(Entry::parse(&out).expect("parses").links.len(), 2);
+    }
+
+    /// Found by the property tests (issue 6): toml_edit writes LF between
+    /// items, so a CRLF file came back with every line ending changed.
+    #[test]
+    fn a_crlf_file_stays_crlf() {
+        let text = HAND_WRITTEN.replace('\n', "\r\n");
+        let mut doc = EntryDoc::parse(&text).expect("parses");
+        assert_eq!(doc.to_text(), text, "untouched, it renders as read");
+        assert!(doc.add_link(&Link::Url {
+            url: "https://example.com/proof".into(),
+            summary: Some("dashboard".into()),
+        }));
+        let out = doc.to_text();
+        assert!(out.starts_with(&text), "{out:?}");
+        assert!(
+            out.ends_with("\r\n[[links]]\r\nkind = \"url\"\r\nurl = \"https://example.com/proof\"\r\nsummary = \"dashboard\"\r\n"),
+            "{out:?}"
+        );
+        // A value with a line break may be written as a multi-line string,
+        // whose raw LF belongs to the value: it is kept, not made CRLF.
+        let summary = Some("two\nlines".to_string());
+        assert!(doc.add_link(&Link::Url {
+            url: "https://example.com/more".into(),
+            summary: summary.clone(),
+        }));
+        let entry = Entry::parse(&doc.to_text()).expect("still an entry");
+        assert_eq!(
+            entry.links.last().cloned(),
+            Some(Link::Url {
+                url: "https://example.com/more".into(),
+                summary,
+            })
+        );
     }
 
     /// Thousands of deterministic mutations of a real entry (byte flips,

@@ -5,6 +5,8 @@
 //! errors carry `line:col`. Nothing here touches the disk or the terminal.
 
 mod doc;
+#[cfg(test)]
+mod proptests;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize};
