@@ -136,3 +136,88 @@ fn init_asks_for_the_level_name_and_email() {
     assert!(config.contains("# target = \"staff\""), "{config}");
     assert_eq!(env.ledger_log(), ["init: Grace Example"]);
 }
+
+/// Issue 7: a metric is one line in the --metric form (a bad one is asked
+/// again), the picker filters as you type and never ticks everything, and
+/// any number of links can be added.
+#[test]
+fn metrics_filtering_and_many_links_at_a_terminal() {
+    let env = TestEnv::new();
+    env.init();
+    let levels = env.cv(&["levels", "mid", "--json"]).json();
+    let items = levels["items"].as_array().expect("items").clone();
+    let validate = items
+        .iter()
+        .find(|i| i["text"] == "Seeks feedback to validate assumptions")
+        .and_then(|i| i["id"].as_str())
+        .expect("the mid behaviour")
+        .to_string();
+    let mut cmd = in_terminal(&env);
+    cmd.args([
+        "log",
+        "--title",
+        "Faster search",
+        "--date",
+        "today",
+        "--customer",
+        "Shoppers",
+        "--outcome",
+        "Searches return in half the time",
+    ]);
+    let mut p = Session::spawn(cmd).expect("spawn in a pty");
+    p.set_expect_timeout(Some(Duration::from_secs(20)));
+    p.expect("A metric, as").expect("metric prompt");
+    p.send("p95: 2,1 -> 0,8 s\r").expect("send");
+    p.expect("decimals with a dot")
+        .expect("the comma is refused");
+    // dialoguer keeps the refused text for correction: clear the line.
+    p.send("\x15").expect("clear");
+    p.send("p95: 2.1 s -> 0.8 s\r").expect("send");
+    p.expect("Another metric").expect("second metric prompt");
+    p.send(ENTER).expect("send");
+    p.expect("Which signals does it evidence?").expect("picker");
+    p.expect("mid.signal.")
+        .expect("ids are shown, the counting ones first");
+    // Typing filters; `a` never ticks every item (dialoguer's did).
+    p.send("a").expect("type");
+    std::thread::sleep(Duration::from_millis(300));
+    p.send("\x7f").expect("erase it");
+    std::thread::sleep(Duration::from_millis(300));
+    p.send("validate").expect("filter");
+    std::thread::sleep(Duration::from_millis(300));
+    p.send(" ").expect("toggle the filtered item");
+    std::thread::sleep(Duration::from_millis(300));
+    p.send(ENTER).expect("accept");
+    p.expect("that proves it").expect("link prompt");
+    p.send("https://example.com/a\r").expect("send");
+    p.expect("Another commit, PR or URL").expect("second link");
+    p.send("https://example.com/b\r").expect("send");
+    p.expect("Another commit, PR or URL").expect("third link");
+    p.send(ENTER).expect("done");
+    p.expect("Save this entry?").expect("summary");
+    p.send(ENTER).expect("save");
+    p.expect(Eof).expect("cv exits");
+
+    let file = env.read("entries/2026/2026-11-22-faster-search.toml");
+    assert!(
+        file.contains("before = 2.1\nafter = 0.8\nunit = \"s\""),
+        "{file}"
+    );
+    assert!(
+        file.contains("https://example.com/a") && file.contains("https://example.com/b"),
+        "{file}"
+    );
+    assert!(
+        file.contains(&validate),
+        "the filtered item was ticked:\n{file}"
+    );
+    let signals = file
+        .lines()
+        .find(|l| l.starts_with("signals"))
+        .unwrap_or("");
+    assert_eq!(
+        signals,
+        format!("signals = [\"{validate}\"]"),
+        "only the ticked item: typing ticked nothing"
+    );
+}

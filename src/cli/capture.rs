@@ -7,7 +7,7 @@
 
 use chrono::NaiveDate;
 use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
-use dialoguer::{Confirm, Input, MultiSelect, Select};
+use dialoguer::{Confirm, Input, Select};
 
 use super::error::CliError;
 use super::resolve::Resolved;
@@ -133,7 +133,7 @@ pub fn ask(
         }
     }
     if !given.signals {
-        draft.signals = pick_signals(theme, framework, level, &draft)?;
+        draft.signals = pick_signals(framework, level, &draft)?;
     }
     if !given.links {
         draft.links = pick_links(ui, theme, ledger)?;
@@ -157,24 +157,18 @@ fn optional(theme: &dyn Theme, prompt: &str) -> Result<Option<String>, CliError>
     Ok((!answer.is_empty()).then(|| answer.to_string()))
 }
 
-/// The multi-select of the profile level's and the next level's behaviours,
-/// indicators and signals: best text matches first and pre-selected.
+/// The signal picker: the items that count toward the user's readiness
+/// first (SPEC §5: the current level's level-up signals, then the next
+/// level's behaviours and indicators), then the rest of both levels' cards,
+/// each group ranked by how well the entry's text matches. At most one item
+/// comes pre-selected: the best-matching level-up signal, the items the
+/// readiness figure is made of. Typing filters the list.
 fn pick_signals(
-    theme: &dyn Theme,
     framework: &Framework,
     level: LevelId,
     draft: &Draft,
 ) -> Result<Vec<String>, CliError> {
-    let levels: Vec<LevelId> = [Some(level), level.next()].into_iter().flatten().collect();
-    let items: Vec<&Item> = levels
-        .iter()
-        .filter_map(|l| framework.level(*l))
-        .flat_map(|l| {
-            [ItemKind::Signal, ItemKind::Behavior, ItemKind::Indicator]
-                .into_iter()
-                .flat_map(move |k| l.items_of(k))
-        })
-        .collect();
+    let items = picker_items(framework, level);
     if items.is_empty() {
         return Ok(Vec::new());
     }
@@ -189,40 +183,123 @@ fn pick_signals(
     .chain(draft.metrics.iter().map(|m| m.name.as_str()))
     .collect::<Vec<_>>()
     .join(" ");
-    let ranked = suggest::rank(&items, &text);
-    let top: Vec<usize> = ranked.iter().take(5).map(|(i, _)| *i).collect();
-    let mut order = top.clone();
-    order.extend((0..items.len()).filter(|i| !top.contains(i)));
-    let suggested = order.len().min(ranked.len()).min(5);
+    let refs: Vec<&Item> = items.iter().map(|(item, _)| *item).collect();
+    let scores: std::collections::HashMap<usize, f64> =
+        suggest::rank(&refs, &text).into_iter().collect();
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    // Counting items first; within each group, best match first, then the
+    // framework's order.
+    order.sort_by(|&a, &b| {
+        let score = |i: usize| scores.get(&i).copied().unwrap_or(0.0);
+        items[a]
+            .1
+            .cmp(&items[b].1)
+            .then(score(b).total_cmp(&score(a)))
+            .then(a.cmp(&b))
+    });
+    let best = order
+        .first()
+        .filter(|&&i| items[i].1 == Tier::Readiness && scores.contains_key(&i))
+        .map(|_| 0);
+    let width = dialoguer::console::Term::stderr()
+        .size_checked()
+        .map_or(100, |(_, cols)| usize::from(cols))
+        .clamp(40, 160);
     let labels: Vec<String> = order
         .iter()
-        .enumerate()
-        .map(|(pos, &i)| {
-            let item = items[i];
-            let level = framework
-                .level(item.level)
-                .map_or(item.level.to_string(), |l| l.name.clone());
-            let mark = if pos < suggested { "★ " } else { "" };
-            format!("{mark}{}  [{level} · {}]", item.text, item.kind.as_str())
+        .map(|&i| {
+            let (item, tier) = items[i];
+            let mark = if scores.contains_key(&i) { "★" } else { " " };
+            let count = if tier == Tier::Later {
+                " (counts later)"
+            } else {
+                ""
+            };
+            // One line each: a wrapped item makes the list redraw wrongly.
+            fit(
+                &format!("{mark} {}{count} · {}", item.text, item.id),
+                width - 6,
+            )
         })
         .collect();
-    // The best match is pre-selected, so accepting the suggestion is one Enter.
-    let defaults: Vec<bool> = (0..order.len())
-        .map(|pos| pos == 0 && suggested > 0)
-        .collect();
-    let chosen = MultiSelect::with_theme(theme)
-        .with_prompt(
-            "Which signals does it evidence? (space toggles, Enter accepts; ★ = matches your text)",
-        )
-        .items(&labels)
-        .defaults(&defaults)
-        .max_length(10)
-        .interact()
-        .map_err(prompt_error)?;
+    let defaults: Vec<usize> = best.into_iter().collect();
+    let chosen = inquire::MultiSelect::new(
+        "Which signals does it evidence?",
+        labels.clone(),
+    )
+    .with_help_message(
+        "type to filter, space toggles, Enter accepts; ★ matches your text; the first ones count toward your next level",
+    )
+    .with_default(&defaults)
+    .with_page_size(10)
+    .raw_prompt()
+    .map_err(inquire_error)?;
     Ok(chosen
         .into_iter()
-        .map(|pos| items[order[pos]].id.clone())
+        .map(|option| items[order[option.index]].0.id.clone())
         .collect())
+}
+
+/// How an item the picker offers counts for the user now (SPEC §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Tier {
+    /// The readiness figure is made of these.
+    Readiness,
+    /// The report shows these as "already operating at the next level".
+    NextLevel,
+    /// Neither, yet.
+    Later,
+}
+
+/// The items the picker offers, each with how it counts.
+fn picker_items(framework: &Framework, level: LevelId) -> Vec<(&Item, Tier)> {
+    let next = level.next();
+    let of = |l: Option<LevelId>, kind: ItemKind| {
+        l.and_then(|l| framework.level(l))
+            .into_iter()
+            .flat_map(move |card| card.items_of(kind))
+    };
+    // Where the level has no level-up signals (the top one), readiness is
+    // measured on indicators: the next level's, or at the top its own.
+    let has_signals = of(Some(level), ItemKind::Signal).next().is_some();
+    let readiness: Vec<&Item> = if has_signals {
+        of(Some(level), ItemKind::Signal).collect()
+    } else {
+        of(next.or(Some(level)), ItemKind::Indicator).collect()
+    };
+    let next_level = of(next, ItemKind::Behavior).chain(of(next, ItemKind::Indicator));
+    let later = of(Some(level), ItemKind::Behavior)
+        .chain(of(Some(level), ItemKind::Indicator))
+        .chain(of(next, ItemKind::Signal));
+    let mut out: Vec<(&Item, Tier)> = readiness.iter().map(|i| (*i, Tier::Readiness)).collect();
+    for (item, tier) in next_level
+        .map(|i| (i, Tier::NextLevel))
+        .chain(later.map(|i| (i, Tier::Later)))
+    {
+        if !out.iter().any(|(seen, _)| seen.id == item.id) {
+            out.push((item, tier));
+        }
+    }
+    out
+}
+
+/// Cuts `text` to `width` characters, with an ellipsis.
+fn fit(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(width.saturating_sub(1)).collect();
+    format!("{cut}…")
+}
+
+fn inquire_error(e: inquire::InquireError) -> CliError {
+    match e {
+        inquire::InquireError::OperationCanceled | inquire::InquireError::OperationInterrupted => {
+            CliError::failure("cancelled; nothing was saved")
+        }
+        other => CliError::failure(format!("cannot ask at this terminal: {other}"))
+            .hint("pass the fields as flags (`cv log --help`) or use --no-input"),
+    }
 }
 
 /// Offers the current repository's HEAD commit (and the PR its message
