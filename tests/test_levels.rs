@@ -54,6 +54,10 @@ fn levels_json_lists_five_levels_with_every_section_filled() {
             "feedback",
             "focus",
         ] {
+            // The top stage has no level-up signals: the seeds give none.
+            if level["id"] == "principal" && kind == "signal" {
+                continue;
+            }
             assert!(
                 items.iter().any(|i| i["kind"] == kind),
                 "{} has no {kind}",
@@ -135,4 +139,155 @@ fn diff_shows_the_shift_and_the_signals_on_the_way() {
     );
     let err = env.cv(&["diff", "senior", "mid"]).fails_with(2).to_string();
     assert!(err.contains("is not below"), "{err}");
+}
+
+// Issue 7: `--signal defines-success-criteria` was ambiguous, `seeks
+// feedback` got no suggestion, `drive-measurable-outcomes` silently picked a
+// derived focus item; an old id must give its renamed item.
+#[test]
+fn typed_ids_resolve_to_one_item_or_name_the_closest() {
+    let env = TestEnv::new();
+    env.init();
+    let stored = |signal: &str| -> serde_json::Value {
+        env.cv(&["log", "--title", signal, "--signal", signal, "--json"])
+            .json()["signals"]
+            .clone()
+    };
+    assert_eq!(
+        stored("defines-success-criteria"),
+        serde_json::json!(["mid.signal.defines-success-criteria"])
+    );
+    for phrase in ["seeks feedback", "Seeks Feedback"] {
+        assert_eq!(
+            stored(phrase),
+            serde_json::json!(["mid.behavior.seeks-feedback-to-validate-assumptions"]),
+            "{phrase}"
+        );
+    }
+    assert_eq!(
+        stored("mid.behavior.validates-assumptions"),
+        serde_json::json!(["mid.behavior.seeks-feedback-to-validate-assumptions"])
+    );
+    // A focus item only by its full id, never silently by its slug.
+    assert_eq!(
+        stored("senior.focus.drive-impactful-change"),
+        serde_json::json!(["senior.focus.drive-impactful-change"])
+    );
+    for (given, closest) in [
+        (
+            "drive-impactful-change",
+            "senior.focus.drive-impactful-change",
+        ),
+        (
+            "drive-measurable-outcomes",
+            "senior.behavior.drives-measurable-outcomes",
+        ),
+        (
+            "seek feedback",
+            "mid.behavior.seeks-feedback-to-validate-assumptions",
+        ),
+    ] {
+        let run = env.cv(&["log", "--title", "x", "--signal", given]);
+        let err = run.fails_with(2);
+        assert!(
+            err.contains(&format!("error: unknown signal '{given}'")),
+            "{run}"
+        );
+        assert!(
+            err.contains(&format!("hint: did you mean {closest}")),
+            "{run}"
+        );
+    }
+    let run = env.cv(&["log", "--title", "x", "--signal", "customer-value"]);
+    let err = run.fails_with(2);
+    assert!(err.contains("is ambiguous"), "{run}");
+    assert!(
+        err.contains("senior.behavior.mentors-on-customer-value, staff.indicator.priorities-reflect-customer-value"),
+        "{run}"
+    );
+}
+
+// Issue 7: entries written before a rename list the old id; they still
+// count toward readiness as the new one, and `cv check` accepts them.
+#[test]
+fn an_entry_with_an_old_id_still_counts() {
+    let env = TestEnv::new();
+    env.init();
+    let dir = env.ledger().join("entries/2026");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(
+        dir.join("2026-10-01-mentored-support.toml"),
+        "id = \"2026-10-01-mentored-support\"\ntitle = \"Mentored support\"\ndate = 2026-10-01\nsignals = [\"senior.indicator.sought-for-guidance\"]\n\n[[links]]\nkind = \"url\"\nurl = \"https://wiki.example.com/guide\"\n",
+    )
+    .expect("write");
+    env.git(&env.ledger(), &["add", "-A"]);
+    env.git(
+        &env.ledger(),
+        &["commit", "-q", "-m", "an entry from before the rename"],
+    );
+    env.cv(&["check"]).ok();
+    let report = env.cv(&["report", "--json"]).json();
+    let renamed = report["indicators"]
+        .as_array()
+        .expect("indicators")
+        .iter()
+        .find(|c| c["id"] == "senior.indicator.others-come-to-you-for-guidance")
+        .expect("the renamed indicator")
+        .clone();
+    assert_eq!(renamed["covered"], true, "{renamed}");
+    assert_eq!(
+        renamed["entries"],
+        serde_json::json!(["2026-10-01-mentored-support"])
+    );
+}
+
+// SPEC §2: every slug unique in a custom framework too; a duplicate is an
+// error naming the file and both ids, from `cv check` and from any command
+// that loads the framework.
+#[test]
+fn a_custom_framework_with_a_duplicate_slug_is_reported() {
+    let env = TestEnv::new();
+    env.init();
+    std::fs::write(
+        env.ledger().join("ladder.toml"),
+        r#"name = "Acme ladder"
+[[levels]]
+id = "early"
+name = "Junior"
+theme = "learning"
+summary = "Learns."
+mindset = { from = "How?", to = "Why?" }
+[[levels.signal]]
+slug = "ships-value"
+text = "Ships value"
+[[levels]]
+id = "mid"
+name = "Engineer"
+theme = "owning"
+summary = "Owns."
+mindset = { from = "Why?", to = "For whom?" }
+[[levels.behavior]]
+slug = "ships-value"
+text = "Ships value alone"
+"#,
+    )
+    .expect("write ladder");
+    let config = env.ledger().join("cv.toml");
+    let text = std::fs::read_to_string(&config).expect("cv.toml");
+    let text = text.replace("[framework]\n", "[framework]\npath = \"ladder.toml\"\n");
+    assert!(text.contains("path = \"ladder.toml\""), "{text}");
+    std::fs::write(&config, text).expect("write cv.toml");
+
+    let check = env.cv(&["check"]);
+    assert_eq!(check.code, 1, "{check}");
+    for needle in [
+        "ladder.toml:18:8: slug 'ships-value'",
+        "mid.behavior.ships-value",
+        "early.signal.ships-value",
+    ] {
+        assert!(check.stdout.contains(needle), "{needle}:\n{check}");
+    }
+    let levels = env.cv(&["levels"]);
+    let err = levels.fails_with(1);
+    assert!(err.contains("ladder.toml:18:8: slug 'ships-value' of mid.behavior.ships-value is already the slug of early.signal.ships-value"), "{levels}");
 }
