@@ -101,7 +101,10 @@ fn a_level_card_by_any_alias() {
     );
     assert!(text.contains("Signals you're ready to level up"), "{text}");
     let top = env.cv(&["levels", "principal"]);
-    assert!(top.ok().contains("(derived from the prose)"), "{top}");
+    assert!(
+        top.ok().contains("(derived from the closing line)"),
+        "{top}"
+    );
 }
 
 #[test]
@@ -139,6 +142,138 @@ fn diff_shows_the_shift_and_the_signals_on_the_way() {
     );
     let err = env.cv(&["diff", "senior", "mid"]).fails_with(2).to_string();
     assert!(err.contains("is not below"), "{err}");
+}
+
+/// Every item of `cv levels --json`, with its level's id.
+fn all_items(levels: &serde_json::Value) -> Vec<(String, serde_json::Value)> {
+    levels
+        .as_array()
+        .expect("array")
+        .iter()
+        .flat_map(|l| {
+            let level = l["id"].as_str().expect("id").to_string();
+            l["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .map(move |i| (level.clone(), i.clone()))
+        })
+        .collect()
+}
+
+/// The right-hand cells of `cv diff`'s tables run together without spaces,
+/// so a text the table wrapped still reads as one.
+fn right_column(text: &str) -> String {
+    text.lines()
+        .filter_map(|line| line.rsplit_once('┆'))
+        .map(|(_, cell)| cell.replace(['│', ' '], ""))
+        .collect()
+}
+
+// Issue 7, "must show": 130-odd items (122 once the seeds' words alone are
+// kept), every slug unique, Principal with no level-up signals, every
+// derived item marked in every view.
+#[test]
+fn levels_json_is_the_seeds_with_unique_slugs_and_marked_derivations() {
+    let env = TestEnv::new();
+    let levels = env.cv(&["levels", "--json"]).json();
+    let items = all_items(&levels);
+    assert_eq!(items.len(), 122);
+    let mut slugs: Vec<&str> = items
+        .iter()
+        .map(|(_, i)| {
+            i["id"]
+                .as_str()
+                .expect("id")
+                .rsplit('.')
+                .next()
+                .expect("slug")
+        })
+        .collect();
+    slugs.sort_unstable();
+    let before = slugs.len();
+    slugs.dedup();
+    assert_eq!(slugs.len(), before, "every slug is unique");
+    let principal_signals = items
+        .iter()
+        .filter(|(level, i)| level == "principal" && i["kind"] == "signal")
+        .count();
+    assert_eq!(principal_signals, 0);
+
+    let derived: Vec<&(String, serde_json::Value)> =
+        items.iter().filter(|(_, i)| i["derived"] == true).collect();
+    assert_eq!(derived.len(), 6);
+    for (level, item) in &derived {
+        let text = item["text"].as_str().expect("text");
+        assert_eq!(item["source"], "the closing line", "{item}");
+        let marked = format!("{text} (derived from the closing line)");
+        let card = env.cv(&["levels", level]);
+        assert!(card.ok().contains(&marked), "cv levels {level}:\n{card}");
+        let diff = env.cv(&["diff", "mid", level]);
+        assert!(
+            right_column(diff.ok()).contains(&marked.replace(' ', "")),
+            "cv diff mid {level}:\n{diff}"
+        );
+        let json = env.cv(&["diff", "early", level, "--json"]).json();
+        let focus = json["sections"]
+            .as_array()
+            .expect("sections")
+            .iter()
+            .find(|s| s["kind"] == "focus")
+            .expect("focus");
+        assert!(
+            focus["to"].as_array().expect("to").contains(item),
+            "cv diff early {level} --json keeps {item}"
+        );
+    }
+    // Quoted items carry no mark.
+    let card = env.cv(&["levels", "mid"]);
+    assert!(!card.ok().contains("derived"), "{card}");
+}
+
+// Issue 7: the top stage has no level-up signals, and its card says so and
+// what its readiness counts instead (SPEC §5: C's own indicators).
+#[test]
+fn the_principal_card_says_it_has_no_signals_and_what_readiness_counts() {
+    let env = TestEnv::new();
+    let card = env.cv(&["levels", "principal"]);
+    let text = card.ok();
+    let signals = text
+        .split("Signals you're ready to level up\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n\n").next())
+        .expect("a signals section");
+    assert!(
+        signals.starts_with("  None. Principal Engineer is the top stage"),
+        "{text}"
+    );
+    assert!(signals.contains("its own success indicators"), "{signals}");
+    assert!(!signals.contains("principal.signal."), "{signals}");
+
+    let json = env.cv(&["levels", "principal", "--json"]).json();
+    assert_eq!(json["readiness"]["basis"], "own_indicators");
+    assert_eq!(
+        json["readiness"]["items"],
+        serde_json::json!([
+            "principal.indicator.org-reflects-direction",
+            "principal.indicator.value-embedded-in-decisions",
+            "principal.indicator.recognized-transformation",
+            "principal.indicator.inspires-every-stage"
+        ])
+    );
+    assert!(
+        json["readiness"]["note"]
+            .as_str()
+            .expect("note")
+            .contains("top stage"),
+        "{json}"
+    );
+    let mid = env.cv(&["levels", "mid", "--json"]).json();
+    assert_eq!(mid["readiness"]["basis"], "signals");
+    assert_eq!(
+        mid["readiness"]["items"][0],
+        "mid.signal.defines-success-criteria"
+    );
 }
 
 // Issue 7: `--signal defines-success-criteria` was ambiguous, `seeks
