@@ -349,7 +349,7 @@ mod tests {
         let text = r#"id = "2026-11-20-other"
 title = "Something"
 date = 2027-01-01
-signals = ["mid.signal.defines-success-criteria", "defines-success-criteria", "no-such-thing"]
+signals = ["mid.signal.defines-success-criteria", "customer-value", "no-such-thing"]
 
 [[links]]
 kind = "commit"
@@ -374,14 +374,14 @@ sha = "abc123"
                 (Kind::WrongFolder, 3, 8),
                 (Kind::FutureDate, 3, 8),
                 (Kind::AmbiguousSignal, 4, 51),
-                (Kind::UnknownSignal, 4, 79),
+                (Kind::UnknownSignal, 4, 69),
                 (Kind::BadLink, 7, 1),
             ]
         );
         assert!(
             findings[4]
                 .hint
-                .contains("mid.behavior.defines-success-criteria"),
+                .contains("senior.behavior.mentors-on-customer-value"),
             "{:?}",
             findings[4]
         );

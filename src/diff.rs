@@ -117,6 +117,33 @@ mod tests {
         assert_eq!(d.sections.len(), 7);
     }
 
+    // Issue 7: `cv diff` dropped the derived mark that `cv levels` shows;
+    // the model keeps it on every item, for every view to render.
+    #[test]
+    fn derived_items_keep_their_mark() {
+        let fw = Framework::builtin().expect("builtin");
+        let d = compare(&fw, LevelId::Mid, LevelId::Principal).expect("compares");
+        let focus = d
+            .sections
+            .iter()
+            .find(|s| s.kind == ItemKind::Focus)
+            .expect("focus section");
+        assert!(focus.from.iter().all(|i| !i.derived));
+        assert!(!focus.to.is_empty());
+        assert!(focus.to.iter().all(|i| i.derived_mark().is_some()));
+        let json = serde_json::to_value(&d).expect("json");
+        let to = &json["sections"][6]["to"];
+        assert_eq!(json["sections"][6]["kind"], "focus");
+        assert_eq!(to[0]["derived"], true);
+        assert_eq!(to[0]["source"], "the closing line");
+        // Staff's signals on the way to Principal, none of them Principal's.
+        assert!(
+            d.signals_on_the_way
+                .iter()
+                .all(|i| i.level < LevelId::Principal)
+        );
+    }
+
     #[test]
     fn downward_is_an_error() {
         let fw = Framework::builtin().expect("builtin");

@@ -25,12 +25,32 @@ pub enum ResolveError {
     },
 }
 
+/// Returns what the user typed as an id would be written: trimmed, lowercase,
+/// every run of spaces or underscores one `-` (`Seeks Feedback` is
+/// `seeks-feedback`).
+pub fn normalize(given: &str) -> String {
+    let mut out = String::with_capacity(given.len());
+    for word in given
+        .trim()
+        .split(|c: char| c.is_whitespace() || c == '_')
+        .filter(|w| !w.is_empty())
+    {
+        if !out.is_empty() {
+            out.push('-');
+        }
+        out.push_str(&word.to_ascii_lowercase());
+    }
+    out
+}
+
 /// Resolves `given` against `candidates`, returning the index of the match.
 ///
-/// Matching is case-insensitive, in three tiers, each used only when the one
-/// before finds nothing: an exact id; an id that ends with `given` at a
-/// boundary (after `.` or `-`: `signal.defines-success-criteria`); an id
-/// that contains `given` as a run of whole words (`cut-checkout-latency` in
+/// `given` is [`normalize`]d first. Matching is case-insensitive, in four
+/// tiers, each used only when the one before finds nothing: an exact id; an
+/// id whose last `.` segment is `given` (a bare slug, which SPEC §2 makes
+/// unique); an id that ends with `given` at a boundary (after `.` or `-`:
+/// `signal.defines-success-criteria`); an id that contains `given` as a run
+/// of whole words (`cut-checkout-latency` in
 /// `2026-11-22-cut-checkout-latency-for-eu-shoppers`). Several matches in a
 /// tier are ambiguous.
 pub fn resolve<'a, I>(given: &str, candidates: I) -> Result<usize, ResolveError>
@@ -38,13 +58,17 @@ where
     I: IntoIterator<Item = &'a str>,
     I::IntoIter: Clone,
 {
-    let query = given.trim().to_ascii_lowercase();
+    let query = normalize(given);
     let iter = candidates.into_iter();
     if !query.is_empty() {
         if let Some(i) = iter.clone().position(|c| c.eq_ignore_ascii_case(&query)) {
             return Ok(i);
         }
-        for tier in [ends_at_boundary as fn(&str, &str) -> bool, contains_words] {
+        for tier in [
+            is_last_segment as fn(&str, &str) -> bool,
+            ends_at_boundary,
+            contains_words,
+        ] {
             let matches: Vec<(usize, &str)> = iter
                 .clone()
                 .enumerate()
@@ -69,6 +93,12 @@ where
         given: given.to_string(),
         closest: closest(&query, iter),
     })
+}
+
+/// True when `query` is the part of `candidate` after its last `.`: the slug
+/// of an item id. Entry ids have no `.`; for them this is the exact tier.
+fn is_last_segment(candidate: &str, query: &str) -> bool {
+    candidate.rsplit('.').next() == Some(query)
 }
 
 /// True when `query` sits in `candidate` as whole words: bounded on each
@@ -97,9 +127,12 @@ fn ends_at_boundary(candidate: &str, query: &str) -> bool {
 
 /// Returns up to three candidates most similar to `query`, best first.
 ///
-/// Each candidate is scored on its whole id and on its last segment, so a
-/// misspelt slug still finds its item.
+/// Each candidate is scored on its whole id, on its last segment (so a
+/// misspelt slug still finds its item) and on the words they share (so a
+/// phrase such as `seek feedback` finds `seeks-feedback-to-validate-assumptions`).
 pub fn closest<'a>(query: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let query = normalize(query);
+    let query = query.as_str();
     let words = query
         .split(['-', ' '])
         .filter(|w| !w.is_empty())
@@ -111,19 +144,20 @@ pub fn closest<'a>(query: &str, candidates: impl Iterator<Item = &'a str>) -> Ve
             let tail = lower.rsplit('.').next().unwrap_or(&lower);
             // An entry id's words after its date, in runs as long as the
             // query's: `checkout-latensy` is close to part of a long id.
-            let slug = if crate::entry::id_date(tail).is_some() {
-                tail.get(11..).unwrap_or(tail)
-            } else {
-                tail
+            let runs = match (crate::entry::id_date(tail), tail.get(11..)) {
+                (Some(_), Some(slug)) => {
+                    let parts: Vec<&str> = slug.split('-').collect();
+                    parts
+                        .windows(words.min(parts.len()).max(1))
+                        .map(|run| strsim::jaro_winkler(query, &run.join("-")))
+                        .fold(0.0, f64::max)
+                }
+                _ => 0.0,
             };
-            let parts: Vec<&str> = slug.split('-').collect();
-            let runs = parts
-                .windows(words.min(parts.len()).max(1))
-                .map(|run| strsim::jaro_winkler(query, &run.join("-")))
-                .fold(0.0, f64::max);
             let score = strsim::jaro_winkler(query, &lower)
                 .max(strsim::jaro_winkler(query, tail))
-                .max(runs);
+                .max(runs)
+                .max(shared_words(query, tail));
             (score, c)
         })
         .filter(|(score, _)| *score >= 0.7)
@@ -134,6 +168,25 @@ pub fn closest<'a>(query: &str, candidates: impl Iterator<Item = &'a str>) -> Ve
         .take(3)
         .map(|(_, c)| c.to_string())
         .collect()
+}
+
+/// Scores how many of the query's words (two or more) the slug has, each
+/// compared on its first four letters (`seek` finds `seeks`), with a small
+/// bonus for a slug that has few other words. Below 0.7 unless most match.
+fn shared_words(query: &str, slug: &str) -> f64 {
+    let stem = |w: &str| w.chars().take(4).collect::<String>();
+    let query_words: Vec<String> = query.split('-').filter(|w| w.len() > 2).map(stem).collect();
+    if query_words.len() < 2 {
+        return 0.0;
+    }
+    let slug_words: Vec<String> = slug.split('-').map(stem).collect();
+    let shared = query_words
+        .iter()
+        .filter(|w| slug_words.contains(w))
+        .count() as f64;
+    let recall = shared / query_words.len() as f64;
+    let precision = shared / slug_words.len().max(1) as f64;
+    0.9 * recall + 0.1 * precision
 }
 
 #[cfg(test)]
@@ -198,6 +251,35 @@ mod tests {
             resolve("heckout", entries),
             Err(ResolveError::Unknown { .. })
         ));
+    }
+
+    #[test]
+    fn spaces_stand_for_dashes_and_an_exact_slug_wins() {
+        assert_eq!(normalize("  Seeks   Feedback "), "seeks-feedback");
+        assert_eq!(normalize("seeks_feedback"), "seeks-feedback");
+        assert_eq!(resolve("Customer Impact", IDS), Ok(2));
+        // A bare slug names its item even when another slug ends with it.
+        let ids = [
+            "mid.signal.defines-success-criteria",
+            "mid.behavior.clearly-defines-success-criteria",
+        ];
+        assert_eq!(resolve("defines-success-criteria", ids), Ok(0));
+        assert_eq!(resolve("defines success criteria", ids), Ok(0));
+    }
+
+    #[test]
+    fn a_phrase_finds_the_closest_by_shared_words() {
+        let ids = [
+            "mid.behavior.seeks-feedback-to-validate-assumptions",
+            "mid.feedback.aligns-with-priorities",
+        ];
+        assert_eq!(
+            closest("seek feedback", ids.into_iter())
+                .first()
+                .map(String::as_str),
+            Some(ids[0])
+        );
+        assert!(closest("zzz qqq", ids.into_iter()).is_empty());
     }
 
     #[test]

@@ -77,8 +77,9 @@ impl Range {
 pub struct Query {
     /// The days.
     pub range: Range,
-    /// Only entries listing this full item id.
-    pub signal: Option<String>,
+    /// Only entries listing this item: its full id and any id it had before
+    /// a rename (an entry may still list that one).
+    pub signal: Option<Vec<String>>,
     /// Only entries with this tag (case-insensitive).
     pub tag: Option<String>,
     /// Only entries listing an item of this level.
@@ -96,7 +97,7 @@ impl Query {
             && self
                 .signal
                 .as_ref()
-                .is_none_or(|id| entry.signals.contains(id))
+                .is_none_or(|ids| entry.signals.iter().any(|s| ids.contains(s)))
             && self
                 .tag
                 .as_ref()

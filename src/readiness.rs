@@ -147,6 +147,31 @@ pub struct Readiness {
     pub verdict: bool,
 }
 
+/// Returns which items readiness from `from` to `to` counts, and why.
+///
+/// C's level-up signals; where C has none, T's success indicators; at the
+/// top level (`to` is `None`), C's own success indicators (SPEC §5). `cv
+/// levels` shows the same choice that `cv report` makes.
+pub fn basis(framework: &Framework, from: LevelId, to: Option<LevelId>) -> (Basis, Vec<&Item>) {
+    let items_of = |level: Option<LevelId>, kind: ItemKind| -> Vec<&Item> {
+        level
+            .and_then(|l| framework.level(l))
+            .map(|l| l.items_of(kind).collect())
+            .unwrap_or_default()
+    };
+    let own_signals = items_of(Some(from), ItemKind::Signal);
+    match to {
+        None => (
+            Basis::OwnIndicators,
+            items_of(Some(from), ItemKind::Indicator),
+        ),
+        Some(_) if own_signals.is_empty() => {
+            (Basis::TargetIndicators, items_of(to, ItemKind::Indicator))
+        }
+        Some(_) => (Basis::Signals, own_signals),
+    }
+}
+
 /// Computes readiness for promotion from `from` to `to` over `entries`.
 ///
 /// `to` is normally `from.next()`; `None` means `from` is the top level.
@@ -168,17 +193,7 @@ pub fn compute<'a>(
             .map(|l| l.items_of(kind).collect())
             .unwrap_or_default()
     };
-    let own_signals = items_of(Some(from), ItemKind::Signal);
-    let (basis, basis_items) = match to {
-        None => (
-            Basis::OwnIndicators,
-            items_of(Some(from), ItemKind::Indicator),
-        ),
-        Some(_) if own_signals.is_empty() => {
-            (Basis::TargetIndicators, items_of(to, ItemKind::Indicator))
-        }
-        Some(_) => (Basis::Signals, own_signals),
-    };
+    let (basis, basis_items) = basis(framework, from, to);
     let shown = to.or(Some(from));
     let cover = |items: &[&Item]| -> Vec<Coverage> {
         items.iter().map(|i| coverage(i, &in_window)).collect()
@@ -216,7 +231,8 @@ pub fn compute<'a>(
 fn coverage(item: &Item, entries: &[&Evidence]) -> Coverage {
     let listing: Vec<&&Evidence> = entries
         .iter()
-        .filter(|e| e.signals.iter().any(|s| s == &item.id))
+        // An id from before a rename counts as the new one (`formerly`).
+        .filter(|e| e.signals.iter().any(|s| item.answers_to(s)))
         .collect();
     let proven = listing.iter().filter(|e| e.proven).count();
     let status = match (listing.len(), proven) {
@@ -330,6 +346,61 @@ mod tests {
                 .iter()
                 .all(|c| c.id.starts_with("senior.behavior."))
         );
+    }
+
+    // Issue 7: a renamed item keeps its old id in `formerly`; an entry
+    // written before the rename counts exactly as one that lists the new id.
+    #[test]
+    fn an_old_id_counts_as_its_renamed_item() {
+        let fw = Framework::builtin().expect("builtin");
+        let entries = [
+            entry(
+                "a",
+                "2026-10-01",
+                &["senior.indicator.sought-for-guidance"],
+                true,
+            ),
+            entry(
+                "b",
+                "2026-09-01",
+                &["senior.indicator.others-come-to-you-for-guidance"],
+                true,
+            ),
+        ];
+        let r = compute(
+            &fw,
+            &entries,
+            LevelId::Mid,
+            Some(LevelId::Senior),
+            Window::year_ending(day("2026-11-22")),
+        );
+        let renamed = r
+            .indicators
+            .iter()
+            .find(|c| c.id == "senior.indicator.others-come-to-you-for-guidance")
+            .expect("the new id is reported");
+        assert_eq!((renamed.evidence, renamed.proven), (2, 2));
+        assert_eq!(renamed.entries, ["a", "b"]);
+        assert!(
+            r.indicators
+                .iter()
+                .all(|c| c.id != "senior.indicator.sought-for-guidance")
+        );
+    }
+
+    #[test]
+    fn the_basis_is_the_level_up_signals_and_at_the_top_own_indicators() {
+        let fw = Framework::builtin().expect("builtin");
+        let (mid, items) = super::basis(&fw, LevelId::Mid, Some(LevelId::Senior));
+        assert_eq!((mid, items.len()), (Basis::Signals, 3));
+        let (top, items) = super::basis(&fw, LevelId::Principal, None);
+        assert_eq!(top, Basis::OwnIndicators);
+        assert!(
+            items
+                .iter()
+                .all(|i| i.id.starts_with("principal.indicator."))
+        );
+        assert_eq!(items.len(), 4);
     }
 
     #[test]

@@ -70,13 +70,7 @@ fn bad_input_is_refused_and_changes_nothing() {
             "did you mean senior.behavior.drives-measurable-outcomes",
         ),
         (
-            vec![
-                "log",
-                "--title",
-                "x",
-                "--signal",
-                "defines-success-criteria",
-            ],
+            vec!["log", "--title", "x", "--signal", "customer-value"],
             2,
             "is ambiguous",
         ),

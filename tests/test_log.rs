@@ -134,13 +134,12 @@ url = "https://github.com/acme/shop/pull/4312"
         ),
         "{table}"
     );
-    let filtered = env.cv(&["list", "--signal", "defines-success-criteria", "--json"]);
-    // A bare slug that two items share is ambiguous…
-    assert!(
-        filtered.fails_with(2).contains("is ambiguous"),
-        "{filtered}"
-    );
-    // …the signal's suffix is not.
+    // A bare slug names one item (every slug is unique, SPEC §2)…
+    let filtered = env
+        .cv(&["list", "--signal", "defines-success-criteria", "--json"])
+        .json();
+    assert_eq!(filtered.as_array().expect("array").len(), 1);
+    // …and so does a suffix.
     let filtered = env
         .cv(&[
             "list",

@@ -4,6 +4,7 @@ use crate::cli::context::Ctx;
 use crate::cli::error::CliError;
 use crate::cli::table;
 use crate::diff;
+use crate::framework::Item;
 use crate::level::LevelId;
 
 /// Show what changes from one level to another
@@ -48,9 +49,7 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
         let mut t = table::new(ui, &[&d.from.name, &d.to.name]);
         let rows = section.from.len().max(section.to.len());
         for i in 0..rows {
-            let cell = |items: &[crate::framework::Item]| {
-                items.get(i).map(|it| it.text.clone()).unwrap_or_default()
-            };
+            let cell = |items: &[Item]| items.get(i).map(marked).unwrap_or_default();
             t.add_row(vec![cell(&section.from), cell(&section.to)]);
         }
         text.push_str(&format!("\n{}\n{t}\n", ui.bold(section.heading)));
@@ -62,9 +61,18 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
     for item in &d.signals_on_the_way {
         text.push_str(&format!(
             "  - {}\n    {}\n",
-            item.text,
+            marked(item),
             ui.paint(&item.id, "2")
         ));
     }
     ui.out(&text)
+}
+
+/// An item's text with the mark `cv levels` puts on a derived item, so no
+/// view passes prose-derived words off as the framework's own list.
+fn marked(item: &Item) -> String {
+    match item.derived_mark() {
+        Some(mark) => format!("{} ({mark})", item.text),
+        None => item.text.clone(),
+    }
 }

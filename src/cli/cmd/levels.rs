@@ -5,8 +5,9 @@ use serde::Serialize;
 use crate::cli::context::Ctx;
 use crate::cli::error::CliError;
 use crate::cli::table;
-use crate::framework::{Item, ItemKind, Level};
+use crate::framework::{Framework, Item, ItemKind, Level};
 use crate::level::LevelId;
+use crate::readiness::{self, Basis};
 
 /// Show the framework's levels, or one level's whole card
 #[derive(Debug, clap::Args)]
@@ -30,9 +31,18 @@ struct LevelJson<'a> {
     mindset: &'a crate::framework::Mindset,
     closing: &'a str,
     items: &'a [Item],
+    readiness: BasisJson<'a>,
 }
 
-fn to_json(level: &Level) -> LevelJson<'_> {
+/// What `cv report` counts as readiness at a level, so the card can say it.
+#[derive(Serialize)]
+struct BasisJson<'a> {
+    basis: Basis,
+    items: Vec<&'a str>,
+    note: String,
+}
+
+fn to_json<'a>(framework: &'a Framework, level: &'a Level) -> LevelJson<'a> {
     LevelJson {
         id: level.id,
         number: level.number,
@@ -42,6 +52,32 @@ fn to_json(level: &Level) -> LevelJson<'_> {
         mindset: &level.mindset,
         closing: &level.closing,
         items: &level.items,
+        readiness: basis_of(framework, level),
+    }
+}
+
+fn basis_of<'a>(framework: &'a Framework, level: &'a Level) -> BasisJson<'a> {
+    // The level `cv report` promotes to: the next one the framework has.
+    let to = level.id.next().and_then(|n| framework.level(n));
+    let (basis, items) = readiness::basis(framework, level.id, to.map(|t| t.id));
+    let note = match (basis, to) {
+        (Basis::Signals, Some(to)) => format!(
+            "Readiness for {} counts the coverage of this level's signals you're ready to level up.",
+            to.name
+        ),
+        (Basis::TargetIndicators, Some(to)) => format!(
+            "This level names no signals you're ready to level up, so readiness for {} counts the coverage of that level's success indicators.",
+            to.name
+        ),
+        _ => format!(
+            "{} is the top stage: the framework names no signals you're ready to level up beyond it, so readiness here counts the coverage of its own success indicators.",
+            level.name
+        ),
+    };
+    BasisJson {
+        basis,
+        items: items.iter().map(|i| i.id.as_str()).collect(),
+        note,
     }
 }
 
@@ -51,7 +87,11 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
     let ui = &ctx.ui;
     let Some(given) = &args.level else {
         if ctx.global.json {
-            let all: Vec<LevelJson> = framework.levels.iter().map(to_json).collect();
+            let all: Vec<LevelJson> = framework
+                .levels
+                .iter()
+                .map(|l| to_json(&framework, l))
+                .collect();
             return ui.out_json(&all);
         }
         let mut t = table::new(ui, &["#", "level", "name", "theme", "mindset shift"]);
@@ -71,7 +111,7 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
         .level(id)
         .ok_or_else(|| CliError::usage(format!("the framework has no level '{id}'")))?;
     if ctx.global.json {
-        return ui.out_json(&to_json(level));
+        return ui.out_json(&to_json(&framework, level));
     }
     let mut text = format!(
         "{} (level {}): {}\n\n{}\n\nMindset shift: “{}” → “{}”\n",
@@ -84,16 +124,28 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
     );
     for kind in ItemKind::ALL {
         text.push_str(&format!("\n{}\n", ui.bold(kind.heading())));
-        for item in level.items_of(kind) {
-            let derived = if item.derived {
-                " (derived from the prose)"
+        if level.items_of(kind).next().is_none() {
+            let why = if kind == ItemKind::Signal {
+                basis_of(&framework, level).note
             } else {
-                ""
+                "The framework lists none at this level.".to_string()
+            };
+            text.push_str(&format!("  None. {why}\n"));
+        }
+        for item in level.items_of(kind) {
+            let derived = item
+                .derived_mark()
+                .map(|m| format!(" ({m})"))
+                .unwrap_or_default();
+            let formerly = if item.formerly.is_empty() {
+                String::new()
+            } else {
+                format!(" (formerly {})", item.formerly.join(", "))
             };
             text.push_str(&format!(
                 "  - {}{derived}\n    {}\n",
                 item.text,
-                ui.paint(&item.id, "2")
+                ui.paint(&format!("{}{formerly}", item.id), "2")
             ));
         }
     }

@@ -72,7 +72,9 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
             let item = framework
                 .resolve_item(given)
                 .map_err(|e| error::resolve_error("signal", e))?;
-            Some(item.id.clone())
+            let mut ids = vec![item.id.clone()];
+            ids.extend(item.formerly.iter().cloned());
+            Some(ids)
         }
         None => None,
     };
