@@ -35,6 +35,8 @@ pub enum Kind {
     WrongFolder,
     /// A date after today.
     FutureDate,
+    /// A date before 1970-01-01.
+    EarlyDate,
     /// A link whose SHA, URL or repository is malformed.
     BadLink,
     /// A path under `entries/` cv does not read: a link, a FIFO, a folder
@@ -154,7 +156,11 @@ fn check_text(
     if let Some(problem) = crate::dates::entry_date_problem(entry.date, today) {
         add(
             spans.at(&["date"]),
-            Kind::FutureDate,
+            if entry.date > today {
+                Kind::FutureDate
+            } else {
+                Kind::EarlyDate
+            },
             format!("date {problem}"),
             "an entry records value that already reached the customer, on the day it shipped"
                 .to_string(),

@@ -524,3 +524,334 @@ fn a_fifo_as_cv_toml_is_refused_not_waited_on() {
         "{err}"
     );
 }
+
+// Found by trying to break the first fix (each failed on it).
+
+/// Runs `cv` with `args`, killing it and failing the test after 10 s.
+fn within_10s(env: &TestEnv, args: &[&str]) -> std::process::Output {
+    let mut child = env
+        .command(env!("CARGO_BIN_EXE_cv"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let started = std::time::Instant::now();
+    while child.try_wait().expect("poll").is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(10) {
+            let _ = child.kill();
+            panic!("cv {args:?} hung");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("wait")
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_at_the_temp_name_is_never_written_through() {
+    let env = TestEnv::new();
+    env.init();
+    let id = log(&env, "Victim").ok().trim().to_string();
+    let outside = env.root().join("outside.txt");
+    std::fs::write(&outside, "SECRET").expect("write");
+    let temp = env.ledger().join(format!("entries/2026/.{id}.toml.cv-tmp"));
+    std::os::unix::fs::symlink(&outside, &temp).expect("symlink");
+    env.git(&env.ledger(), &["add", "-A"]);
+    env.git(
+        &env.ledger(),
+        &["commit", "-q", "-m", "what a clone carries"],
+    );
+    env.cv(&["link", &id, "--url", "https://example.com/x"])
+        .ok();
+    assert_eq!(std::fs::read_to_string(&outside).expect("read"), "SECRET");
+    let entry = env.ledger().join(format!("entries/2026/{id}.toml"));
+    assert!(
+        std::fs::symlink_metadata(&entry).expect("stat").is_file(),
+        "still a regular file"
+    );
+    assert!(
+        env.read(&format!("entries/2026/{id}.toml"))
+            .contains("https://example.com/x")
+    );
+}
+
+#[test]
+fn a_split_index_stops_the_write_before_it_commits() {
+    let env = TestEnv::new();
+    env.init();
+    env.git(&env.ledger(), &["update-index", "--split-index"]);
+    let before = env.ledger_state();
+    let run = log(&env, "Split");
+    let err = run.fails_with(1);
+    assert!(err.contains("split or sparse index"), "{run}");
+    assert_eq!(
+        env.ledger_state(),
+        before,
+        "nothing committed, nothing left"
+    );
+    assert!(!env.ledger().join(".git/cv-journal").exists());
+    env.git(&env.ledger(), &["update-index", "--no-split-index"]);
+    log(&env, "Split").ok();
+    env.assert_clean();
+}
+
+/// What a writer killed after writing its files leaves, built by hand: the
+/// journal names a commit that never reached the branch, and the blob it
+/// was writing.
+fn leave_a_killed_link(env: &TestEnv, rel: &str, ours: &str) {
+    let dangling = env.git(
+        &env.ledger(),
+        &[
+            "commit-tree",
+            "HEAD^{tree}",
+            "-p",
+            "HEAD",
+            "-m",
+            "never published",
+        ],
+    );
+    let blob = {
+        let mut cmd = env.command("git");
+        cmd.arg("-C")
+            .arg(env.ledger())
+            .args(["hash-object", "--stdin"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped());
+        let mut child = cmd.spawn().expect("git");
+        std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), ours.as_bytes())
+            .expect("write");
+        String::from_utf8(child.wait_with_output().expect("wait").stdout).expect("utf-8")
+    };
+    std::fs::write(
+        env.ledger().join(".git/cv-journal"),
+        format!(
+            "cv journal 1\npid 1\nbranch refs/heads/main\ncommit {}\npath {rel}\nafter {}\n",
+            dangling.trim(),
+            blob.trim()
+        ),
+    )
+    .expect("journal");
+}
+
+#[test]
+fn recovery_undoes_only_what_the_dead_writer_wrote() {
+    let env = TestEnv::new();
+    env.init();
+    let id = log(&env, "Edited after the kill").ok().trim().to_string();
+    let rel = format!("entries/2026/{id}.toml");
+    let committed = env.read(&rel);
+    let ours = format!("{committed}# the dead writer's content\n");
+
+    // The user changed the file after the kill: it is theirs, and kept.
+    leave_a_killed_link(&env, &rel, &ours);
+    let theirs = format!("{committed}notes = \"MY NOTES\"\n");
+    std::fs::write(env.ledger().join(&rel), &theirs).expect("write");
+    env.cv(&["list"]).ok();
+    assert_eq!(env.read(&rel), theirs, "the user's edit survives recovery");
+    assert!(!env.ledger().join(".git/cv-journal").exists());
+
+    // The file holds what the dead writer wrote: that is undone.
+    std::fs::write(env.ledger().join(&rel), &committed).expect("reset");
+    leave_a_killed_link(&env, &rel, &ours);
+    std::fs::write(env.ledger().join(&rel), &ours).expect("write");
+    env.cv(&["list"]).ok();
+    assert_eq!(env.read(&rel), committed, "the unpublished write is undone");
+    env.assert_clean();
+}
+
+#[cfg(unix)]
+#[test]
+fn head_is_read_under_index_lock_so_a_detach_meanwhile_is_seen() {
+    let env = TestEnv::new();
+    env.init();
+    log(&env, "First").ok();
+    let main = env.git(&env.ledger(), &["rev-parse", "main"]);
+    let lock = env.ledger().join(".git/index.lock");
+    std::fs::write(&lock, "").expect("lock");
+    let child = env
+        .command(env!("CARGO_BIN_EXE_cv"))
+        .args(["log", "--title", "While switching"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    env.git(&env.ledger(), &["update-ref", "--no-deref", "HEAD", "HEAD"]);
+    std::fs::remove_file(&lock).expect("unlock");
+    let out = child.wait_with_output().expect("wait");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("detached"), "{err}");
+    assert_eq!(
+        env.git(&env.ledger(), &["rev-parse", "main"]),
+        main,
+        "main did not move"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_lock_someone_else_took_after_ours_was_removed_is_kept() {
+    let env = TestEnv::new();
+    env.init();
+    let ref_lock = env.ledger().join(".git/refs/heads/main.lock");
+    std::fs::write(&ref_lock, "").expect("lock");
+    let child = env
+        .command(env!("CARGO_BIN_EXE_cv"))
+        .args(["log", "--title", "Blocked"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    std::thread::sleep(std::time::Duration::from_millis(1000));
+    // As git's message advises, the user removes index.lock; another git
+    // takes it at once.
+    let index_lock = env.ledger().join(".git/index.lock");
+    let _ = std::fs::remove_file(&index_lock);
+    std::fs::write(&index_lock, "theirs").expect("theirs");
+    let out = child.wait_with_output().expect("wait");
+    assert_ne!(out.status.code(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(&index_lock).expect("kept"),
+        "theirs"
+    );
+}
+
+#[test]
+fn an_unreadable_branch_is_an_error_not_a_hang() {
+    let env = TestEnv::new();
+    env.init();
+    log(&env, "a").ok();
+    std::fs::write(env.ledger().join(".git/refs/heads/main"), "").expect("truncate");
+    let out = within_10s(&env, &["log", "--title", "x"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0), "{err}");
+    assert_eq!(
+        err.lines().filter(|l| l.starts_with("error:")).count(),
+        1,
+        "{err}"
+    );
+}
+
+#[test]
+fn a_failing_editor_keeps_a_resumed_draft() {
+    let env = TestEnv::new();
+    env.init();
+    let id = log(&env, "Drafted").ok().trim().to_string();
+    let edit = |editor: &str| {
+        let mut cmd = env.command(env!("CARGO_BIN_EXE_cv"));
+        cmd.args(["edit", &id]).env("EDITOR", editor);
+        cmd.output().expect("cv edit")
+    };
+    // An invalid edit keeps the draft…
+    let out = edit("sed -i s/^date.*/date=2099-01-01\\nnotes=\"TYPED\"/");
+    assert_eq!(out.status.code(), Some(2));
+    let draft = env.ledger().join(format!(".git/cv-drafts/{id}.toml"));
+    assert!(
+        std::fs::read_to_string(&draft)
+            .expect("draft")
+            .contains("TYPED")
+    );
+    // …and an editor that then fails does not lose it.
+    let out = edit("false");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        std::fs::read_to_string(&draft)
+            .expect("still there")
+            .contains("TYPED"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_branch_that_is_a_symbolic_ref_is_followed_as_git_does() {
+    let env = TestEnv::new();
+    env.init();
+    env.git(
+        &env.ledger(),
+        &["symbolic-ref", "refs/heads/alias", "refs/heads/main"],
+    );
+    env.git(&env.ledger(), &["symbolic-ref", "HEAD", "refs/heads/alias"]);
+    log(&env, "Through the alias").ok();
+    assert_eq!(
+        env.git(&env.ledger(), &["symbolic-ref", "refs/heads/alias"])
+            .trim(),
+        "refs/heads/main",
+        "the alias stays an alias"
+    );
+    assert_eq!(
+        env.git(&env.ledger(), &["log", "-1", "--format=%s", "main"])
+            .trim(),
+        "log: Through the alias"
+    );
+}
+
+#[test]
+fn a_path_under_a_git_filter_is_refused() {
+    let env = TestEnv::new();
+    env.init();
+    std::fs::write(
+        env.ledger().join(".gitattributes"),
+        "entries/** filter=crypt\n",
+    )
+    .expect("write");
+    env.git(&env.ledger(), &["add", ".gitattributes"]);
+    env.git(&env.ledger(), &["commit", "-q", "-m", "encrypt entries"]);
+    let before = env.ledger_state();
+    let run = log(&env, "Secret");
+    assert!(
+        run.fails_with(1).contains("filtered by git (crypt)"),
+        "{run}"
+    );
+    assert_eq!(env.ledger_state(), before);
+}
+
+#[test]
+fn rm_sees_line_ending_conversion_as_no_change() {
+    let env = TestEnv::new();
+    env.init();
+    let id = log(&env, "Converted").ok().trim().to_string();
+    std::fs::write(
+        env.ledger().join(".gitattributes"),
+        "*.toml text eol=crlf\n",
+    )
+    .expect("write");
+    env.git(&env.ledger(), &["add", ".gitattributes"]);
+    env.git(&env.ledger(), &["commit", "-q", "-m", "crlf"]);
+    let rel = format!("entries/2026/{id}.toml");
+    // What a fresh clone checks out.
+    std::fs::remove_file(env.ledger().join(&rel)).expect("rm");
+    env.git(&env.ledger(), &["checkout", "--", &rel]);
+    assert!(env.read(&rel).contains("\r\n"));
+    env.cv(&["rm", &id, "--yes"]).ok();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_as_the_journal_is_refused_not_waited_on() {
+    let env = TestEnv::new();
+    env.init();
+    let made = std::process::Command::new("mkfifo")
+        .arg(env.ledger().join(".git/cv-journal"))
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let out = within_10s(&env, &["list"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cv-journal"));
+    let out = within_10s(&env, &["log", "--title", "x"]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn no_reflog_is_started_where_git_would_not_start_one() {
+    let env = TestEnv::new();
+    env.init();
+    std::fs::remove_dir_all(env.ledger().join(".git/logs")).expect("rm logs");
+    env.git(&env.ledger(), &["config", "core.logAllRefUpdates", "false"]);
+    log(&env, "Unlogged").ok();
+    assert!(!env.ledger().join(".git/logs/HEAD").exists());
+    assert!(!env.ledger().join(".git/logs/refs/heads/main").exists());
+}

@@ -175,6 +175,8 @@ impl From<LedgerError> for CliError {
             LedgerError::NeverCommitted { .. } | LedgerError::Uncommitted { .. } => Some(
                 "commit it first (`git add` and `git commit` in the ledger), or pass --force to lose it".to_string(),
             ),
+            LedgerError::UnsupportedIndex { .. } => Some("nothing was changed; `git update-index --no-split-index` (or `git sparse-checkout disable`) in the ledger makes the index one cv can update".to_string()),
+            LedgerError::Filtered { .. } => Some("nothing was changed; remove the filter for entries/ and cv.toml in .gitattributes to let cv write them".to_string()),
             LedgerError::EntryGone { .. } => Some("`cv list` shows what the ledger holds now".to_string()),
             _ => None,
         };

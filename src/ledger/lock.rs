@@ -116,10 +116,21 @@ impl GitLock {
 
     /// Renames the lock over `target` (git's "commit" of a lock file), makes
     /// the rename durable, and lets go of our own name.
+    ///
+    /// Refuses when the lock is no longer our file (removed by hand while
+    /// held): renaming it would install someone else's content.
     pub fn commit_to(mut self, target: &Path) -> Result<(), LedgerError> {
         self.file
             .sync_all()
             .map_err(LedgerError::io("sync", &self.lock))?;
+        #[cfg(unix)]
+        if !same_file(&self.lock, &self.own).map_err(LedgerError::io("inspect", &self.lock))? {
+            self.done = true;
+            let _ = std::fs::remove_file(&self.own);
+            return Err(LedgerError::LockHeld {
+                path: self.lock.clone(),
+            });
+        }
         std::fs::rename(&self.lock, target)
             .map_err(LedgerError::io("rename into place", target))?;
         self.done = true;
@@ -135,8 +146,9 @@ impl GitLock {
     fn unlock(&mut self) {
         if !self.done {
             self.done = true;
-            let _ = std::fs::remove_file(&self.lock);
-            let _ = std::fs::remove_file(&self.own);
+            // Only while the lock is still our file: someone may have removed
+            // it (as git's own message advises) and another process taken it.
+            let _ = remove_if_own(&self.lock, &self.own);
         }
     }
 }

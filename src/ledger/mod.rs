@@ -187,6 +187,22 @@ pub enum LedgerError {
         /// Path relative to the ledger root.
         path: String,
     },
+    /// The index is in a format neither cv nor libgit2 can update.
+    #[error("cannot update the ledger's index at {}: it is a split or sparse index, or another format cv does not write", path.display())]
+    UnsupportedIndex {
+        /// The index file.
+        path: PathBuf,
+    },
+    /// A git filter (git-crypt, LFS…) applies to a path cv would write.
+    #[error(
+        "{path} is filtered by git ({filter}); cv would commit it unfiltered, so it does not write it"
+    )]
+    Filtered {
+        /// Path relative to the ledger root.
+        path: String,
+        /// The filter's name.
+        filter: String,
+    },
     /// A command's changes turned out to change nothing; no commit was made.
     #[error("nothing to commit")]
     NothingToCommit,
@@ -431,8 +447,9 @@ impl Ledger {
             entry.id = crate::entry::unique_id(entry.date, &entry.title, |candidate| {
                 let path = crate::entry::rel_path(entry.date, candidate);
                 writer.path_taken(&path).unwrap_or_else(|e| {
+                    // "Free", so the search stops here; the error is returned.
                     failure = Some(e);
-                    true
+                    false
                 })
             });
             if let Some(e) = failure {
@@ -467,7 +484,11 @@ impl Ledger {
                 write::remove_durably(&file)?;
                 Ok(Removal::Deleted)
             }
-            (Some(head), Some(now)) if head != now && !force => {
+            // Bytes that differ may still be the same to git (line endings
+            // converted on checkout): ask git's own status before refusing.
+            (Some(head), Some(now))
+                if head != now && !force && writer.has_uncommitted_changes(rel)? =>
+            {
                 Err(LedgerError::Uncommitted { path: path() })
             }
             (Some(_), _) => {

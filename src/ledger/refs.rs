@@ -48,7 +48,20 @@ pub fn current_branch(repo: &Repository, root: &Path) -> Result<Branch, LedgerEr
     else {
         return Err(LedgerError::DetachedHead);
     };
-    let name = name.to_string();
+    // A branch that is itself a symbolic ref (`alias -> main`) is followed,
+    // as git does: the commit goes to the branch at the end of the chain.
+    let mut name = name.to_string();
+    for _ in 0..5 {
+        match repo
+            .find_reference(&name)
+            .ok()
+            .and_then(|r| r.symbolic_target().ok().flatten().map(str::to_string))
+        {
+            Some(next) if next.starts_with("refs/heads/") => name = next,
+            Some(_) => return Err(LedgerError::DetachedHead),
+            None => break,
+        }
+    }
     match repo.refname_to_id(&name) {
         Ok(tip) => Ok(Branch {
             name,
@@ -121,10 +134,35 @@ pub fn swap(
         .write_all(format!("{new}\n").as_bytes())
         .map_err(LedgerError::io("write", &ref_path))?;
     let line = reflog_line(branch.tip, new, who, message);
-    append(&common.join("logs").join(&branch.name), &line)?;
-    append(&git_dir.join("logs").join("HEAD"), &line)?;
+    for log in [
+        common.join("logs").join(&branch.name),
+        git_dir.join("logs").join("HEAD"),
+    ] {
+        if keeps_reflog(repo, &log) {
+            append(&log, &line)?;
+        }
+    }
     lock.commit_to(&ref_path)?;
     Ok(Swap::Done)
+}
+
+/// Whether git would append to `log`: when it exists, or when
+/// `core.logAllRefUpdates` asks for new ones (its default in a repository
+/// with a work tree).
+fn keeps_reflog(repo: &Repository, log: &Path) -> bool {
+    if log.exists() {
+        return true;
+    }
+    match repo
+        .config()
+        .and_then(|c| c.get_string("core.logAllRefUpdates"))
+    {
+        Ok(value) => !matches!(
+            value.to_ascii_lowercase().as_str(),
+            "false" | "no" | "off" | "0"
+        ),
+        Err(_) => !repo.is_bare(),
+    }
 }
 
 /// One reflog line, as git writes it.

@@ -36,7 +36,7 @@ use std::sync::Once;
 
 use git2::{ErrorCode, ObjectType, Oid, Repository, RepositoryOpenFlags, Signature, Tree};
 
-use super::journal::{self, Before, Journal};
+use super::journal::{self, After, Before, Journal, JournalPath};
 use super::lock::{GIT_LOCK_WAIT, GitLock, Lock};
 use super::refs::{self, Branch, Swap};
 use super::{LedgerError, boundary, index};
@@ -126,12 +126,16 @@ pub fn init_repo(root: &Path) -> Result<PathBuf, LedgerError> {
     Ok(repo.path().to_path_buf())
 }
 
-/// Finishes or undoes a write a killed `cv` left, if the journal says so.
+/// Finishes or undoes a write a killed `cv` left, if there is one.
 ///
 /// For reading commands: a journal that cannot be resolved is returned as
 /// the error, for the caller to warn about, and reading goes on.
 pub fn recover_if_needed(ledger: &super::Ledger) -> Result<(), LedgerError> {
-    if journal::path(ledger.git_dir()).exists() {
+    let git_dir = ledger.git_dir();
+    // A journal, or a git lock a killed writer took before writing one.
+    let left = journal::path(git_dir).exists()
+        || std::fs::symlink_metadata(git_dir.join(OWN_INDEX_LOCK)).is_ok();
+    if left {
         // Taking the lock runs the recovery.
         Writer::begin(ledger.root())?;
     }
@@ -143,6 +147,12 @@ pub struct Writer {
     root: PathBuf,
     repo: Repository,
     _lock: Lock,
+}
+
+/// A change ready to publish: its new blob (`None`: deleted).
+struct Planned<'c> {
+    change: &'c Change,
+    blob: Option<Oid>,
 }
 
 impl Writer {
@@ -179,6 +189,21 @@ impl Writer {
         self.content_in(&tree, path)
     }
 
+    /// True when `path` in the work tree differs from HEAD as git sees it:
+    /// through the repository's attributes (line endings, filters).
+    pub fn has_uncommitted_changes(&self, path: &str) -> Result<bool, LedgerError> {
+        let status = self
+            .repo
+            .status_file(Path::new(path))
+            .map_err(git_err(format!("read the status of {path}"), &self.root))?;
+        Ok(status.intersects(
+            git2::Status::WT_MODIFIED
+                | git2::Status::WT_TYPECHANGE
+                | git2::Status::INDEX_MODIFIED
+                | git2::Status::INDEX_TYPECHANGE,
+        ))
+    }
+
     /// Applies `changes` as exactly one commit with `message`; returns its id.
     ///
     /// `Ok` means the commit is on the branch HEAD names; `Err` means the
@@ -187,42 +212,166 @@ impl Writer {
         for change in changes {
             check_path(&change.path)?;
             boundary::check(&self.root, &change.path)?;
+            self.refuse_filtered(&change.path)?;
         }
-        let branch = refs::current_branch(&self.repo, &self.root)?;
-        let journal = self.write_journal(&branch, changes)?;
-        let journal_path = journal::path(self.repo.path());
-        let published = GitLock::acquire(
-            self.repo.path().join("index.lock"),
-            self.repo.path().join(OWN_INDEX_LOCK),
+        let git_dir = self.repo.path().to_path_buf();
+        // Step 4 first: while cv holds index.lock, no git command can switch
+        // branches or commit, so HEAD read now stays true until the end.
+        let index_lock = GitLock::acquire(
+            git_dir.join("index.lock"),
+            git_dir.join(OWN_INDEX_LOCK),
             GIT_LOCK_WAIT,
-        )
-        .and_then(|index_lock| {
-            self.publish(changes, &branch, message)
-                .map(|(commit, blobs)| (commit, blobs, index_lock))
-        });
-        match published {
-            Ok((commit, blobs, index_lock)) => {
-                // Committed: whatever happens now, the command succeeded. An
-                // index that could not be written keeps the journal, and the
-                // next cv command brings the index up to date.
-                if self.update_index(index_lock, &blobs).is_ok() {
-                    let _ = remove_durably(&journal_path);
-                }
-                Ok(commit)
-            }
+        )?;
+        let mut branch = refs::current_branch(&self.repo, &self.root)?;
+        let planned = self.plan(changes)?;
+        let signature = self.signature()?;
+        let mut commit = self.make_commit(&branch, &planned, message, &signature)?;
+        let mut journal = self.write_journal(&branch, commit, &planned)?;
+        let undo = |this: &Writer, journal: &Journal, e: LedgerError| {
+            // Nothing was committed: each path back to what it held. If even
+            // that fails, the journal stays and writes refuse until it is
+            // resolved.
+            let _ = this.undo(journal, false);
+            Err(e)
+        };
+        if let Err(e) = self.write_files(changes) {
+            drop(index_lock);
+            return undo(self, &journal, e);
+        }
+        let new_index = match self.new_index(&planned) {
+            Ok(bytes) => bytes,
             Err(e) => {
-                // Nothing was committed: put the work tree back as the branch
-                // has it. If even that fails the journal stays, and writes
-                // refuse until it is resolved.
-                let _ = self.undo(&journal, false);
-                Err(e)
+                drop(index_lock);
+                return undo(self, &journal, e);
+            }
+        };
+        let mut attempts = 0;
+        loop {
+            match refs::swap(&self.repo, &self.root, &branch, commit, &signature, message) {
+                Ok(Swap::Done) => break,
+                Ok(Swap::Moved) if attempts < MAX_ATTEMPTS => {
+                    // Someone moved the branch without index.lock (plain
+                    // `git update-ref`): build again on top of their commit.
+                    attempts += 1;
+                    let rebuilt = refs::current_branch(&self.repo, &self.root).and_then(|b| {
+                        branch = b;
+                        self.make_commit(&branch, &planned, message, &signature)
+                    });
+                    match rebuilt.and_then(|c| {
+                        commit = c;
+                        journal.commit = Some(c.to_string());
+                        write_durably(&journal::path(&git_dir), journal.to_text().as_bytes())
+                    }) {
+                        Ok(()) => {}
+                        Err(e) => {
+                            drop(index_lock);
+                            return undo(self, &journal, e);
+                        }
+                    }
+                }
+                Ok(Swap::Moved) => {
+                    drop(index_lock);
+                    return undo(self, &journal, LedgerError::Contended);
+                }
+                Err(e) => {
+                    drop(index_lock);
+                    return undo(self, &journal, e);
+                }
             }
         }
+        // Committed: whatever happens now, the command succeeded. An index
+        // that could not be written keeps the journal, and the next cv
+        // command brings the index up to date.
+        if self.install_index(index_lock, &new_index).is_ok() {
+            let _ = std::fs::remove_file(journal::path(&git_dir));
+            let _ = std::fs::remove_dir_all(journal::saved_dir(&git_dir));
+        }
+        Ok(commit)
+    }
+
+    /// Refuses a path a git filter applies to: `cv` writes the bytes it
+    /// commits, so a clean filter (git-crypt, LFS) would be bypassed, and the
+    /// plain text committed.
+    fn refuse_filtered(&self, path: &str) -> Result<(), LedgerError> {
+        let filter = self
+            .repo
+            .get_attr(
+                Path::new(path),
+                "filter",
+                git2::AttrCheckFlags::FILE_THEN_INDEX,
+            )
+            .ok()
+            .flatten();
+        match filter {
+            Some(name) if !name.is_empty() && name != "false" => Err(LedgerError::Filtered {
+                path: path.to_string(),
+                filter: name.to_string(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// The blob of each change, written to the object store.
+    fn plan<'c>(&self, changes: &'c [Change]) -> Result<Vec<Planned<'c>>, LedgerError> {
+        changes
+            .iter()
+            .map(|change| {
+                let blob = match &change.content {
+                    Some(bytes) => Some(
+                        retry(|| self.repo.blob(bytes))
+                            .map_err(git_err("write a blob", &self.root))?,
+                    ),
+                    None => None,
+                };
+                Ok(Planned { change, blob })
+            })
+            .collect()
+    }
+
+    /// The commit of `planned` on top of `branch`, written to the object
+    /// store (unreachable, and so harmless, until the branch points at it).
+    fn make_commit(
+        &self,
+        branch: &Branch,
+        planned: &[Planned<'_>],
+        message: &str,
+        signature: &Signature<'_>,
+    ) -> Result<Oid, LedgerError> {
+        let root = &self.root;
+        let parent = branch
+            .tip
+            .map(|oid| self.repo.find_commit(oid))
+            .transpose()
+            .map_err(git_err("read HEAD", root))?;
+        let base = parent
+            .as_ref()
+            .map(|c| c.tree())
+            .transpose()
+            .map_err(git_err("read HEAD's tree", root))?;
+        let blobs: Blobs = planned
+            .iter()
+            .map(|p| (p.change.path.clone(), p.blob))
+            .collect();
+        let tree = retry_ledger(|| self.build_tree(base.as_ref(), &blobs))?;
+        if base.as_ref().map(Tree::id) == Some(tree.id()) {
+            return Err(LedgerError::NothingToCommit);
+        }
+        let parents: Vec<&git2::Commit> = parent.iter().collect();
+        retry(|| {
+            self.repo
+                .commit(None, signature, signature, message, &tree, &parents)
+        })
+        .map_err(git_err("create the commit", root))
     }
 
     /// Step 3: the journal, after saving any uncommitted content of the
     /// paths about to change (see `journal.rs`).
-    fn write_journal(&self, branch: &Branch, changes: &[Change]) -> Result<Journal, LedgerError> {
+    fn write_journal(
+        &self,
+        branch: &Branch,
+        commit: Oid,
+        planned: &[Planned<'_>],
+    ) -> Result<Journal, LedgerError> {
         let git_dir = self.repo.path();
         let tree = match branch.tip {
             Some(tip) => Some(
@@ -234,21 +383,17 @@ impl Writer {
             None => None,
         };
         let saved = journal::saved_dir(git_dir);
-        if saved.exists() {
+        if std::fs::symlink_metadata(&saved).is_ok() {
             std::fs::remove_dir_all(&saved).map_err(LedgerError::io("remove", &saved))?;
         }
-        let mut paths = Vec::with_capacity(changes.len());
-        for (i, change) in changes.iter().enumerate() {
+        let mut paths = Vec::with_capacity(planned.len());
+        for (i, p) in planned.iter().enumerate() {
+            let path = &p.change.path;
             let in_branch = match &tree {
-                Some(tree) => self.content_in(tree, &change.path)?,
+                Some(tree) => self.content_in(tree, path)?,
                 None => None,
             };
-            let file = self.root.join(&change.path);
-            let on_disk = match std::fs::read(&file) {
-                Ok(bytes) => Some(bytes),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-                Err(e) => return Err(LedgerError::io("read", &file)(e)),
-            };
+            let on_disk = read_if_present(&self.root.join(path))?;
             let before = match on_disk {
                 _ if on_disk == in_branch => Before::Branch,
                 None => Before::Absent,
@@ -257,73 +402,36 @@ impl Writer {
                     Before::Saved
                 }
             };
-            paths.push((change.path.clone(), before));
+            let after = match p.blob {
+                Some(oid) => After::Blob(oid.to_string()),
+                None => After::Deleted,
+            };
+            paths.push(JournalPath {
+                path: path.clone(),
+                before,
+                after,
+            });
         }
         let journal = Journal {
             pid: std::process::id(),
             branch: Some(branch.name.clone()),
+            commit: Some(commit.to_string()),
             paths,
         };
         write_durably(&journal::path(git_dir), journal.to_text().as_bytes())?;
         Ok(journal)
     }
 
-    /// Steps 5 and 6: the files, then the commit and the branch.
-    fn publish(
-        &self,
-        changes: &[Change],
-        branch: &Branch,
-        message: &str,
-    ) -> Result<(Oid, Blobs), LedgerError> {
-        let root = &self.root;
+    /// Step 5: the files.
+    fn write_files(&self, changes: &[Change]) -> Result<(), LedgerError> {
         for change in changes {
+            let file = self.root.join(&change.path);
             match &change.content {
-                Some(bytes) => write_durably(&root.join(&change.path), bytes)?,
-                None => remove_durably(&root.join(&change.path))?,
+                Some(bytes) => write_durably(&file, bytes)?,
+                None => remove_durably(&file)?,
             }
         }
-        let mut blobs = Vec::with_capacity(changes.len());
-        for change in changes {
-            let oid = match &change.content {
-                Some(bytes) => Some(
-                    self.repo
-                        .blob(bytes)
-                        .map_err(git_err("write a blob", root))?,
-                ),
-                None => None,
-            };
-            blobs.push((change.path.clone(), oid));
-        }
-        let signature = self.signature()?;
-        let mut branch = branch.clone();
-        for _ in 0..MAX_ATTEMPTS {
-            let parent = branch
-                .tip
-                .map(|oid| self.repo.find_commit(oid))
-                .transpose()
-                .map_err(git_err("read HEAD", root))?;
-            let base = parent
-                .as_ref()
-                .map(|c| c.tree())
-                .transpose()
-                .map_err(git_err("read HEAD's tree", root))?;
-            let tree = self.build_tree(base.as_ref(), &blobs)?;
-            if base.as_ref().map(Tree::id) == Some(tree.id()) {
-                return Err(LedgerError::NothingToCommit);
-            }
-            let parents: Vec<&git2::Commit> = parent.iter().collect();
-            let commit = self
-                .repo
-                .commit(None, &signature, &signature, message, &tree, &parents)
-                .map_err(git_err("create the commit", root))?;
-            match refs::swap(&self.repo, root, &branch, commit, &signature, message)? {
-                Swap::Done => return Ok((commit, blobs)),
-                // Someone committed in between (plain git, which does not
-                // take our lock): build again on top of their commit.
-                Swap::Moved => branch = refs::current_branch(&self.repo, root)?,
-            }
-        }
-        Err(LedgerError::Contended)
+        Ok(())
     }
 
     /// `base` with each of `blobs` put in (or removed), written as trees.
@@ -397,24 +505,23 @@ impl Writer {
         Ok(Some(blob.content().to_vec()))
     }
 
-    /// Step 7: the changed paths into the index, through the lock we hold.
-    ///
-    /// The index is read only now, under the lock: a `git status` that
-    /// rewrote it a moment ago is seen, not overwritten. The fast path
-    /// splices entries into the file (`index.rs`); an index it does not
-    /// handle is updated through libgit2 instead.
-    fn update_index(
-        &self,
-        mut lock: GitLock,
-        blobs: &[(String, Option<Oid>)],
-    ) -> Result<(), LedgerError> {
+    /// The new index with the changed paths spliced in, computed under
+    /// index.lock before the commit is published: an index cv cannot update
+    /// (a split or sparse index libgit2 cannot read either) stops the write
+    /// while nothing is committed.
+    fn new_index(&self, planned: &[Planned<'_>]) -> Result<Vec<u8>, LedgerError> {
+        let blobs: Blobs = planned
+            .iter()
+            .map(|p| (p.change.path.clone(), p.blob))
+            .collect();
+        self.index_with(&blobs)
+    }
+
+    /// The index as it is now, with `blobs` (and the files' stat data).
+    fn index_with(&self, blobs: &[(String, Option<Oid>)]) -> Result<Vec<u8>, LedgerError> {
         let git_dir = self.repo.path();
         let path = git_dir.join("index");
-        let old = match std::fs::read(&path) {
-            Ok(bytes) => Some(bytes),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(LedgerError::io("read", &path)(e)),
-        };
+        let old = read_if_present(&path)?;
         let mut updates = Vec::with_capacity(blobs.len());
         for (path, blob) in blobs {
             updates.push(match blob {
@@ -426,13 +533,21 @@ impl Writer {
                 None => index::Update::Remove { path: path.clone() },
             });
         }
-        let new = match index::rewrite(old.as_deref(), &updates) {
-            Some(bytes) => bytes,
-            None => self.index_with_libgit2(old.as_deref(), blobs)?,
-        };
-        lock.file()
-            .write_all(&new)
-            .map_err(LedgerError::io("write", git_dir.join("index.lock")))?;
+        match index::rewrite(old.as_deref(), &updates) {
+            Some(bytes) => Ok(bytes),
+            None => self
+                .index_with_libgit2(old.as_deref(), blobs)
+                .map_err(|_| LedgerError::UnsupportedIndex { path }),
+        }
+    }
+
+    /// Step 7: the new index through the lock we hold, renamed into place.
+    fn install_index(&self, mut lock: GitLock, bytes: &[u8]) -> Result<(), LedgerError> {
+        let path = self.repo.path().join("index");
+        lock.file().write_all(bytes).map_err(LedgerError::io(
+            "write",
+            self.repo.path().join("index.lock"),
+        ))?;
         lock.commit_to(&path)
     }
 
@@ -476,11 +591,19 @@ impl Writer {
         built
     }
 
-    /// Resolves a journal a killed writer left, if there is one.
+    /// Resolves what a killed writer left: its journal, and any git lock it
+    /// provably took (even one taken before it wrote the journal).
     fn recover(&self) -> Result<(), LedgerError> {
         let git_dir = self.repo.path();
+        let _ = std::fs::remove_file(git_dir.join(".cv-journal.cv-tmp"));
         let Some(parsed) = journal::read(git_dir)? else {
-            return Ok(());
+            // No journal: at most an index.lock taken just before it.
+            return super::lock::remove_if_own(
+                &git_dir.join("index.lock"),
+                &git_dir.join(OWN_INDEX_LOCK),
+            )
+            .map(|_| ())
+            .map_err(LedgerError::io("remove", git_dir.join("index.lock")));
         };
         let journal = parsed.map_err(|reason| LedgerError::Journal {
             path: journal::path(git_dir),
@@ -489,17 +612,17 @@ impl Writer {
         self.undo(&journal, true)
     }
 
-    /// Brings each journalled path to agree with the branch, then the index,
-    /// and removes the journal.
+    /// Finishes or undoes the journalled write, then removes the journal.
     ///
-    /// A path whose work-tree content already equals the branch's was
-    /// committed: only the index is left to do. Any other was not: the work
-    /// tree goes back to the branch's content (or the file is removed). Of
-    /// git's locks, only those provably taken by the writer are removed.
+    /// If the journal's commit is on its branch, the write happened: each
+    /// path that still holds what the write put there gets its index entry.
+    /// If not, each path that holds what the write put there goes back to
+    /// what it held before. A path holding anything else was changed since
+    /// by someone else, and is left as it is. Of git's locks, only those
+    /// provably taken by the writer are removed.
     ///
-    /// `after_kill`: the writer may have died after its commit, before the
-    /// index; a writer undoing its own failure knows it did not get there,
-    /// and leaves the index (and any lock on it) alone.
+    /// `after_kill`: a writer undoing its own failure knows the commit did
+    /// not land and that it never touched the index.
     fn undo(&self, journal: &Journal, after_kill: bool) -> Result<(), LedgerError> {
         let git_dir = self.repo.path();
         let gone = |lock: &Path, own: &Path| {
@@ -512,64 +635,84 @@ impl Writer {
                 &self.repo.commondir().join(format!("{branch}.lock")),
                 &own_ref,
             )?,
-            _ => gone(&own_ref, &own_ref).map(|_| false)?,
+            _ => gone(&own_ref, &own_ref)?,
         };
         let _ = std::fs::remove_file(git_dir.join(FALLBACK_INDEX));
+        let commit = journal
+            .commit
+            .as_deref()
+            .and_then(|c| Oid::from_str(c).ok())
+            .and_then(|c| self.repo.find_commit(c).ok());
+        let landed = after_kill
+            && commit
+                .as_ref()
+                .is_some_and(|c| self.on_branch(journal, c.id()));
+        // What "before" means: the commit's parent, which the write was
+        // built on (HEAD may have moved since). Journals of earlier cv
+        // versions name no commit: HEAD, as they did.
+        let before_tree = match &commit {
+            Some(c) => c.parent(0).ok().and_then(|p| p.tree().ok()),
+            None => self.head_tree()?,
+        };
         let head = self.head_tree()?;
-        let mut blobs = Vec::new();
-        for (i, (path, before)) in journal.paths.iter().enumerate() {
+        let mut index_updates = Vec::new();
+        for (i, p) in journal.paths.iter().enumerate() {
             // A path that could not be ours, or leads through a link, is
             // never written: undoing must not write outside the ledger.
-            if check_path(path).is_err() || boundary::check(&self.root, path).is_err() {
+            if check_path(&p.path).is_err() || boundary::check(&self.root, &p.path).is_err() {
                 continue;
             }
-            let file = self.root.join(path);
+            let file = self.root.join(&p.path);
             let _ = std::fs::remove_file(temp_path(&file));
+            let in_tree = read_if_present(&file)?;
             let in_head = match &head {
-                Some(tree) => self.content_in(tree, path)?,
+                Some(tree) => self.content_in(tree, &p.path)?,
                 None => None,
             };
-            let in_tree = match std::fs::read(&file) {
-                Ok(bytes) => Some(bytes),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-                Err(e) => return Err(LedgerError::io("read", &file)(e)),
+            let written = match &p.after {
+                After::Blob(oid) => in_tree
+                    .as_deref()
+                    .is_some_and(|bytes| blob_id(bytes).is_some_and(|id| id.to_string() == *oid)),
+                After::Deleted => in_tree.is_none(),
+                // An earlier cv's journal: whatever is not HEAD's is its.
+                After::Unknown => in_tree != in_head,
             };
-            if in_tree != in_head {
-                // Not committed: back to what the path held before. Where
-                // that was the user's uncommitted work, the index was never
-                // touched and is left as it is.
-                let restore = match before {
-                    Before::Branch => in_head.clone(),
-                    Before::Absent => None,
-                    Before::Saved => {
-                        let saved = journal::saved_path(git_dir, i);
-                        Some(std::fs::read(&saved).map_err(LedgerError::io("read", &saved))?)
-                    }
-                };
-                match &restore {
-                    Some(bytes) => write_durably(&file, bytes)?,
-                    None => remove_durably(&file)?,
+            if landed || (p.after == After::Unknown && in_tree == in_head) {
+                if in_tree == in_head && after_kill {
+                    index_updates.push((p.path.clone(), in_head.as_deref().and_then(blob_id)));
                 }
-                if *before != Before::Branch {
-                    continue;
-                }
+                continue;
             }
-            let oid = match &in_head {
-                Some(bytes) => Some(
-                    Oid::hash_object(ObjectType::Blob, bytes)
-                        .map_err(git_err("hash a blob", &self.root))?,
-                ),
-                None => None,
+            if !written {
+                continue;
+            }
+            let restore = match p.before {
+                Before::Branch => match &before_tree {
+                    Some(tree) => self.content_in(tree, &p.path)?,
+                    None => None,
+                },
+                Before::Absent => None,
+                Before::Saved => {
+                    let saved = journal::saved_path(git_dir, i);
+                    Some(std::fs::read(&saved).map_err(LedgerError::io("read", &saved))?)
+                }
             };
-            blobs.push((path.clone(), oid));
+            match &restore {
+                Some(bytes) => write_durably(&file, bytes)?,
+                None => remove_durably(&file)?,
+            }
         }
-        if after_kill && !blobs.is_empty() {
-            let lock = GitLock::acquire(
+        if !index_updates.is_empty() {
+            let mut lock = GitLock::acquire(
                 git_dir.join("index.lock"),
                 git_dir.join(OWN_INDEX_LOCK),
                 GIT_LOCK_WAIT,
             )?;
-            self.update_index(lock, &blobs)?;
+            let bytes = self.index_with(&index_updates)?;
+            lock.file()
+                .write_all(&bytes)
+                .map_err(LedgerError::io("write", git_dir.join("index.lock")))?;
+            lock.commit_to(&git_dir.join("index"))?;
         }
         remove_durably(&journal::path(git_dir))?;
         let saved = journal::saved_dir(git_dir);
@@ -580,6 +723,66 @@ impl Writer {
             _ => Ok(()),
         }
     }
+
+    /// True when `commit` is the tip of the journal's branch or one of its
+    /// ancestors: the write was published.
+    fn on_branch(&self, journal: &Journal, commit: Oid) -> bool {
+        let Some(tip) = journal
+            .branch
+            .as_deref()
+            .and_then(|b| self.repo.refname_to_id(b).ok())
+        else {
+            return false;
+        };
+        tip == commit || self.repo.graph_descendant_of(tip, commit).unwrap_or(false)
+    }
+}
+
+/// The blob id git would give `bytes`.
+fn blob_id(bytes: &[u8]) -> Option<Oid> {
+    Oid::hash_object(ObjectType::Blob, bytes).ok()
+}
+
+/// A file's bytes, or `None` when there is no file.
+fn read_if_present(file: &Path) -> Result<Option<Vec<u8>>, LedgerError> {
+    match std::fs::read(file) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+            ) =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(LedgerError::io("read", file)(e)),
+    }
+}
+
+/// Runs a libgit2 object write, again on failure: a `git gc` running beside
+/// cv removes empty object folders, and libgit2's rename into one it just
+/// made can then fail for no lasting reason.
+fn retry<T>(mut write: impl FnMut() -> Result<T, git2::Error>) -> Result<T, git2::Error> {
+    let mut last = None;
+    for _ in 0..3 {
+        match write() {
+            Ok(value) => return Ok(value),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| git2::Error::from_str("object write failed")))
+}
+
+/// [`retry`] for steps that already speak [`LedgerError`].
+fn retry_ledger<T>(mut write: impl FnMut() -> Result<T, LedgerError>) -> Result<T, LedgerError> {
+    let mut result = write();
+    for _ in 0..2 {
+        if !matches!(result, Err(LedgerError::Git { .. })) {
+            break;
+        }
+        result = write();
+    }
+    result
 }
 
 /// True for a branch name a journal may hold: under `refs/heads/`, no
@@ -657,7 +860,20 @@ pub fn write_durably(file: &Path, bytes: &[u8]) -> Result<(), LedgerError> {
     let dir = file.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(LedgerError::io("create", dir))?;
     let temp = temp_path(file);
-    let mut out = File::create(&temp).map_err(LedgerError::io("create", &temp))?;
+    // Created afresh, never opened: whatever stands at the temp name (a
+    // symlink a clone carried, pointing anywhere) is removed, not written
+    // through, and `create_new` (O_EXCL) refuses to follow one.
+    match std::fs::remove_file(&temp) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(LedgerError::io("remove", &temp)(e));
+        }
+        _ => {}
+    }
+    let mut out = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&temp)
+        .map_err(LedgerError::io("create", &temp))?;
     out.write_all(bytes)
         .map_err(LedgerError::io("write", &temp))?;
     out.sync_all().map_err(LedgerError::io("sync", &temp))?;

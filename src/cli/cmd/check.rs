@@ -135,6 +135,7 @@ fn kind_label(kind: Kind) -> &'static str {
         Kind::IdDate => "id date",
         Kind::WrongFolder => "wrong folder",
         Kind::FutureDate => "future date",
+        Kind::EarlyDate => "date before 1970",
         Kind::BadLink => "bad link",
         Kind::Skipped => "skipped",
     }

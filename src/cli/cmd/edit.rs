@@ -54,7 +54,19 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
         write_draft(&draft, &original)?;
     }
     loop {
-        run_editor(&draft)?;
+        if let Err(e) = run_editor(&draft) {
+            // What the user typed before (a resumed draft) is never lost to
+            // an editor that fails; an untouched copy of the entry is.
+            let typed = std::fs::read(&draft).is_ok_and(|d| d != original);
+            if !typed {
+                let _ = std::fs::remove_file(&draft);
+                return Err(e);
+            }
+            return Err(e.hint(format!(
+                "your draft is kept at {}; `cv edit {id}` offers it again",
+                draft.display()
+            )));
+        }
         let edited = std::fs::read(&draft).map_err(LedgerError::io("read", &draft))?;
         if edited == original {
             let _ = std::fs::remove_file(&draft);
@@ -201,8 +213,9 @@ fn redate(
         let rel = entry::rel_path(entry.date, candidate);
         rel != path
             && writer.path_taken(&rel).unwrap_or_else(|e| {
+                // "Free", so the search stops here; the error is returned.
                 failure = Some(e);
-                true
+                false
             })
     });
     if let Some(e) = failure {
@@ -251,7 +264,6 @@ fn run_editor(file: &Path) -> Result<(), CliError> {
             .hint("set $VISUAL or $EDITOR to your editor")
     })?;
     if !status.success() {
-        let _ = std::fs::remove_file(file);
         return Err(CliError::failure(format!(
             "the editor exited with {status}; nothing was changed"
         ))
