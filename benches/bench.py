@@ -42,6 +42,11 @@ ENV = dict(
     GIT_COMMITTER_NAME="Bench",
     GIT_COMMITTER_EMAIL="bench@example.com",
     NO_COLOR="1",
+    # No automatic gc in the middle of a measurement (or of our own `git gc`
+    # below): the ledgers are packed explicitly before measuring.
+    GIT_CONFIG_COUNT="1",
+    GIT_CONFIG_KEY_0="gc.auto",
+    GIT_CONFIG_VALUE_0="0",
 )
 
 

@@ -426,3 +426,48 @@ fn entry_ids_suggest_and_duplicates_name_their_files() {
         "{run}"
     );
 }
+
+/// Issue 7: `2 weeks ago` and `last week` are dates; the hint names every
+/// form and how periods are read; `--since`/`--until` read a period alike.
+#[test]
+fn dates_take_weeks_and_periods_everywhere() {
+    let env = TestEnv::new();
+    env.init();
+    let two_weeks = env
+        .cv(&["log", "--title", "Two weeks back", "--date", "2 weeks ago"])
+        .ok()
+        .trim()
+        .to_string();
+    assert_eq!(two_weeks, "2026-11-08-two-weeks-back");
+    let last_week = env
+        .cv(&["log", "--title", "Last week", "--date", "last week"])
+        .ok()
+        .trim()
+        .to_string();
+    assert_eq!(last_week, "2026-11-09-last-week", "a period's first day");
+    env.cv(&["log", "--title", "In Q3", "--date", "2026-08-15"])
+        .ok();
+    env.cv(&["log", "--title", "In Q2", "--date", "2026-06-30"])
+        .ok();
+    let quarter = env
+        .cv(&[
+            "list",
+            "--since",
+            "last quarter",
+            "--until",
+            "last quarter",
+            "--json",
+        ])
+        .json();
+    let titles: Vec<&str> = quarter
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|e| e["title"].as_str())
+        .collect();
+    assert_eq!(titles, ["In Q3"], "exactly the previous calendar quarter");
+    let run = env.cv(&["log", "--title", "x", "--date", "the other day"]);
+    let err = run.fails_with(2);
+    assert!(err.contains("N days|weeks|months|years ago"), "{run}");
+    assert!(err.contains("previous calendar"), "{run}");
+}
