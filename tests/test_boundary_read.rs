@@ -7,10 +7,8 @@
 
 #![cfg(unix)]
 
-use std::io::Read;
 use std::path::Path;
-use std::process::Stdio;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::common::{Run, TestEnv};
 
@@ -20,45 +18,10 @@ const LIMIT: Duration = Duration::from_secs(10);
 /// The two good entries every test starts with, newest first.
 const GOOD: [&str; 2] = ["2026-10-01-faster-search", "2026-09-01-refund-flow"];
 
-/// Runs `cv` with `args` (and `env_vars`), killing it and failing the test
-/// if it is still running after [`LIMIT`].
+/// Runs `cv` with `args` (and `env_vars`), failing the test if it is still
+/// running after [`LIMIT`].
 fn within(env: &TestEnv, args: &[&str], env_vars: &[(&str, &str)]) -> Run {
-    let mut cmd = env.command(env!("CARGO_BIN_EXE_cv"));
-    cmd.args(args)
-        .envs(env_vars.iter().copied())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("spawn cv");
-    // Drained on their own threads, so a full pipe cannot stall the child.
-    let stdout = drain(child.stdout.take());
-    let stderr = drain(child.stderr.take());
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for cv") {
-            break status;
-        }
-        if start.elapsed() > LIMIT {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("cv {args:?} was still running after {LIMIT:?}: it hangs");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    Run {
-        stdout: stdout.join().expect("stdout"),
-        stderr: stderr.join().expect("stderr"),
-        code: status.code().unwrap_or(-1),
-    }
-}
-
-fn drain<R: Read + Send + 'static>(pipe: Option<R>) -> std::thread::JoinHandle<String> {
-    std::thread::spawn(move || {
-        let mut text = Vec::new();
-        if let Some(mut pipe) = pipe {
-            let _ = pipe.read_to_end(&mut text);
-        }
-        String::from_utf8_lossy(&text).into_owned()
-    })
+    env.cv_within(args, env_vars, LIMIT)
 }
 
 /// A ledger holding the two [`GOOD`] entries.

@@ -6,35 +6,10 @@ use std::time::Duration;
 
 use crate::common::TestEnv;
 
-/// Runs cv, failing the test if it takes longer than `limit`. The output
-/// is drained on another thread, so a large output cannot block the child.
+/// Runs cv, failing the test if it takes longer than `limit`.
 fn within(env: &TestEnv, args: &[&str], limit: Duration) -> (i32, String, String) {
-    let mut cmd = env.command(env!("CARGO_BIN_EXE_cv"));
-    cmd.args(args)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    let child = cmd.spawn().expect("spawn");
-    let pid = child.id();
-    let (done, result) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = done.send(child.wait_with_output());
-    });
-    match result.recv_timeout(limit) {
-        Ok(out) => {
-            let out = out.expect("output");
-            (
-                out.status.code().unwrap_or(-1),
-                String::from_utf8_lossy(&out.stdout).into_owned(),
-                String::from_utf8_lossy(&out.stderr).into_owned(),
-            )
-        }
-        Err(_) => {
-            let _ = std::process::Command::new("kill")
-                .args(["-9", &pid.to_string()])
-                .status();
-            panic!("cv {args:?} did not finish within {limit:?}");
-        }
-    }
+    let run = env.cv_within(args, &[], limit);
+    (run.code, run.stdout, run.stderr)
 }
 
 #[test]

@@ -501,24 +501,8 @@ fn a_fifo_as_cv_toml_is_refused_not_waited_on() {
         .status()
         .expect("mkfifo");
     assert!(made.success());
-    let mut child = env
-        .command(env!("CARGO_BIN_EXE_cv"))
-        .args(["list"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let started = std::time::Instant::now();
-    while child.try_wait().expect("poll").is_none() {
-        if started.elapsed() > std::time::Duration::from_secs(10) {
-            let _ = child.kill();
-            panic!("cv list waited on a FIFO named cv.toml");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    let out = child.wait_with_output().expect("wait");
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    let run = within_10s(&env, &["list"]);
+    let err = run.fails_with(1);
     assert!(
         err.contains("cv.toml:1:1: it is not a regular file"),
         "{err}"
@@ -527,24 +511,9 @@ fn a_fifo_as_cv_toml_is_refused_not_waited_on() {
 
 // Found by trying to break the first fix (each failed on it).
 
-/// Runs `cv` with `args`, killing it and failing the test after 10 s.
-fn within_10s(env: &TestEnv, args: &[&str]) -> std::process::Output {
-    let mut child = env
-        .command(env!("CARGO_BIN_EXE_cv"))
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let started = std::time::Instant::now();
-    while child.try_wait().expect("poll").is_none() {
-        if started.elapsed() > std::time::Duration::from_secs(10) {
-            let _ = child.kill();
-            panic!("cv {args:?} hung");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    child.wait_with_output().expect("wait")
+/// Runs `cv` with `args`, failing the test if it hangs for 10 s.
+fn within_10s(env: &TestEnv, args: &[&str]) -> crate::common::Run {
+    env.cv_within(args, &[], std::time::Duration::from_secs(10))
 }
 
 #[cfg(unix)]
@@ -724,14 +693,9 @@ fn an_unreadable_branch_is_an_error_not_a_hang() {
     env.init();
     log(&env, "a").ok();
     std::fs::write(env.ledger().join(".git/refs/heads/main"), "").expect("truncate");
-    let out = within_10s(&env, &["log", "--title", "x"]);
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_ne!(out.status.code(), Some(0), "{err}");
-    assert_eq!(
-        err.lines().filter(|l| l.starts_with("error:")).count(),
-        1,
-        "{err}"
-    );
+    let run = within_10s(&env, &["log", "--title", "x"]);
+    assert_ne!(run.code, 0, "{run}");
+    run.fails_with(run.code);
 }
 
 #[test]
@@ -838,11 +802,11 @@ fn a_fifo_as_the_journal_is_refused_not_waited_on() {
         .status()
         .expect("mkfifo");
     assert!(made.success());
-    let out = within_10s(&env, &["list"]);
-    assert_eq!(out.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("cv-journal"));
-    let out = within_10s(&env, &["log", "--title", "x"]);
-    assert_eq!(out.status.code(), Some(1));
+    let run = within_10s(&env, &["list"]);
+    assert_eq!(run.code, 0, "{run}");
+    assert!(run.stderr.contains("cv-journal"), "{run}");
+    let run = within_10s(&env, &["log", "--title", "x"]);
+    assert_eq!(run.code, 1, "{run}");
 }
 
 #[test]

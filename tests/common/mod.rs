@@ -136,6 +136,43 @@ impl TestEnv {
         run(cmd)
     }
 
+    /// Runs `cv` with `args` (and `vars`), killing it and failing the test
+    /// if it is still running after `limit`: a hang fails instead of
+    /// blocking the suite. Output is drained on threads, so a full pipe
+    /// cannot stall the child.
+    pub fn cv_within(
+        &self,
+        args: &[&str],
+        vars: &[(&str, &str)],
+        limit: std::time::Duration,
+    ) -> Run {
+        let mut cmd = self.command(env!("CARGO_BIN_EXE_cv"));
+        cmd.args(args)
+            .envs(vars.iter().copied())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("spawn cv");
+        let stdout = drain(child.stdout.take());
+        let stderr = drain(child.stderr.take());
+        let start = std::time::Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("wait for cv") {
+                break status;
+            }
+            if start.elapsed() > limit {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("cv {args:?} was still running after {limit:?}: it hangs");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        Run {
+            stdout: stdout.join().expect("stdout"),
+            stderr: stderr.join().expect("stderr"),
+            code: status.code().unwrap_or(-1),
+        }
+    }
+
     /// Runs the `git` binary with `args` in `dir`.
     pub fn git(&self, dir: &Path, args: &[&str]) -> String {
         let mut cmd = self.command("git");
@@ -215,6 +252,16 @@ impl TestEnv {
         std::fs::read_to_string(self.ledger().join(rel))
             .unwrap_or_else(|e| panic!("read {rel}: {e}"))
     }
+}
+
+fn drain<R: std::io::Read + Send + 'static>(pipe: Option<R>) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut text = Vec::new();
+        if let Some(mut pipe) = pipe {
+            let _ = pipe.read_to_end(&mut text);
+        }
+        String::from_utf8_lossy(&text).into_owned()
+    })
 }
 
 fn run(mut cmd: Command) -> Run {
