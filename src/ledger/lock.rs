@@ -135,7 +135,7 @@ impl GitLock {
             .map_err(LedgerError::io("rename into place", target))?;
         self.done = true;
         let _ = std::fs::remove_file(&self.own);
-        super::write::sync_dir(target.parent().unwrap_or(Path::new(".")))
+        super::files::sync_dir(target.parent().unwrap_or(Path::new(".")))
     }
 
     /// Gives the lock up without changing what it guards.

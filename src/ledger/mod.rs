@@ -7,10 +7,12 @@
 pub mod blobs;
 pub mod boundary;
 pub mod config;
+pub mod files;
 pub mod index;
 pub mod journal;
 pub mod lock;
 pub mod refs;
+pub mod repo;
 pub mod store;
 pub mod write;
 
@@ -297,7 +299,7 @@ impl Ledger {
     }
 
     fn open_with(root: &Path, config: Config) -> Result<Ledger, LedgerError> {
-        let git_dir = write::open_repo(root)?.path().to_path_buf();
+        let git_dir = repo::open_repo(root)?.path().to_path_buf();
         let mut ledger = Ledger {
             root: root.to_path_buf(),
             git_dir,
@@ -329,7 +331,7 @@ impl Ledger {
         }
         refuse_foreign_repository(root)?;
         create_private_dir(root)?;
-        let git_dir = write::init_repo(root)?;
+        let git_dir = repo::init_repo(root)?;
         let starter = config::starter(profile);
         let config: Config = toml::from_str(&starter).map_err(|e| LedgerError::Config {
             path: root.join(CONFIG_FILE),
@@ -481,7 +483,7 @@ impl Ledger {
             (None, None) => Err(LedgerError::EntryGone { path: path() }),
             (None, Some(_)) if !force => Err(LedgerError::NeverCommitted { path: path() }),
             (None, Some(_)) => {
-                write::remove_durably(&file)?;
+                files::remove_durably(&file)?;
                 Ok(Removal::Deleted)
             }
             // Bytes that differ may still be the same to git (line endings
@@ -526,7 +528,7 @@ impl Ledger {
 /// the folder.
 fn refuse_foreign_repository(root: &Path) -> Result<(), LedgerError> {
     if root.join(".git").exists() {
-        let repo = write::open_repo(root)?;
+        let repo = repo::open_repo(root)?;
         let has_history = repo
             .references()
             .map(|mut refs| refs.next().is_some())

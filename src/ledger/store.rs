@@ -927,7 +927,7 @@ impl ColdReader<'_> {
         };
         let repo = self
             .repo
-            .get_or_insert_with(|| super::write::open_repo(root).ok());
+            .get_or_insert_with(|| super::repo::open_repo(root).ok());
         let Some(repo) = repo else { return Ok(false) };
         // The index vouches for the size too (git wrote it for this blob,
         // and a clone never carries an index), so the blob is read whole;

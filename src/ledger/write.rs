@@ -29,16 +29,16 @@
 //! undoes (it did not) the write, removing only the locks it can prove the
 //! dead writer took.
 
-use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Once;
 
-use git2::{ErrorCode, ObjectType, Oid, Repository, RepositoryOpenFlags, Signature, Tree};
+use git2::{ErrorCode, ObjectType, Oid, Repository, Signature, Tree};
 
+use super::files::{remove_durably, temp_path, write_durably};
 use super::journal::{self, After, Before, Journal, JournalPath};
 use super::lock::{GIT_LOCK_WAIT, GitLock, Lock};
 use super::refs::{self, Branch, Swap};
+use super::repo::{enable_fsync, open_repo};
 use super::{LedgerError, boundary, index};
 
 /// Our own name for the `index.lock` we hold, in the git dir (`lock.rs`).
@@ -76,54 +76,6 @@ impl Change {
             content: None,
         }
     }
-}
-
-/// Switches on libgit2's fsync of objects, refs and the index.
-///
-/// libgit2 does not fsync by default, so a commit could be lost on power
-/// failure after `cv` exited 0, which SPEC §6 forbids. git2 wraps no safe
-/// setter for `GIT_OPT_ENABLE_FSYNC_GITDIR`, hence the raw call.
-#[allow(unsafe_code)]
-pub fn enable_fsync() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        libgit2_sys::init();
-        // SAFETY: git_libgit2_opts is variadic; this option takes exactly one
-        // int argument, passed as c_int, and libgit2 is initialised above.
-        unsafe {
-            libgit2_sys::git_libgit2_opts(
-                libgit2_sys::GIT_OPT_ENABLE_FSYNC_GITDIR as std::ffi::c_int,
-                1 as std::ffi::c_int,
-            );
-        }
-    });
-}
-
-/// Opens the ledger's repository at exactly `root`.
-///
-/// No search upward (a folder inside another repository must not commit to
-/// it) and no `GIT_DIR`/`GIT_WORK_TREE` from the environment: the flags leave
-/// out `FROM_ENV`, so libgit2 reads neither.
-pub fn open_repo(root: &Path) -> Result<Repository, LedgerError> {
-    Repository::open_ext(
-        root,
-        RepositoryOpenFlags::NO_SEARCH,
-        std::iter::empty::<&std::ffi::OsStr>(),
-    )
-    .map_err(git_err("open the repository", root))
-}
-
-/// Creates a repository at `root` with branch `main`, or adopts an existing
-/// one; returns its git dir.
-pub fn init_repo(root: &Path) -> Result<PathBuf, LedgerError> {
-    if root.join(".git").exists() {
-        return Ok(open_repo(root)?.path().to_path_buf());
-    }
-    let mut opts = git2::RepositoryInitOptions::new();
-    opts.initial_head("main").mkdir(false);
-    let repo =
-        Repository::init_opts(root, &opts).map_err(git_err("initialise a repository", root))?;
-    Ok(repo.path().to_path_buf())
 }
 
 /// Finishes or undoes a write a killed `cv` left, if there is one.
@@ -859,63 +811,6 @@ fn check_path(path: &str) -> Result<(), LedgerError> {
             source: std::io::Error::from(std::io::ErrorKind::InvalidInput),
         });
     }
-    Ok(())
-}
-
-fn temp_path(file: &Path) -> PathBuf {
-    let name = file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    file.with_file_name(format!(".{name}.cv-tmp"))
-}
-
-/// Writes `bytes` to `file` atomically and durably: temp file, fsync,
-/// rename, fsync of the folder.
-pub fn write_durably(file: &Path, bytes: &[u8]) -> Result<(), LedgerError> {
-    let dir = file.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(LedgerError::io("create", dir))?;
-    let temp = temp_path(file);
-    // Created afresh, never opened: whatever stands at the temp name (a
-    // symlink a clone carried, pointing anywhere) is removed, not written
-    // through, and `create_new` (O_EXCL) refuses to follow one.
-    match std::fs::remove_file(&temp) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-            return Err(LedgerError::io("remove", &temp)(e));
-        }
-        _ => {}
-    }
-    let mut out = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&temp)
-        .map_err(LedgerError::io("create", &temp))?;
-    out.write_all(bytes)
-        .map_err(LedgerError::io("write", &temp))?;
-    out.sync_all().map_err(LedgerError::io("sync", &temp))?;
-    drop(out);
-    std::fs::rename(&temp, file).map_err(LedgerError::io("rename into place", file))?;
-    sync_dir(dir)
-}
-
-pub(crate) fn remove_durably(file: &Path) -> Result<(), LedgerError> {
-    match std::fs::remove_file(file) {
-        Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(LedgerError::io("remove", file)(e)),
-    }
-    sync_dir(file.parent().unwrap_or(Path::new(".")))
-}
-
-pub(crate) fn sync_dir(dir: &Path) -> Result<(), LedgerError> {
-    // A rename is only durable once its folder is; Windows cannot open a
-    // folder for syncing, and NTFS journals renames itself.
-    #[cfg(unix)]
-    File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(LedgerError::io("sync", dir))?;
-    #[cfg(not(unix))]
-    let _ = dir;
     Ok(())
 }
 

@@ -137,7 +137,7 @@ fn draft_path(ledger: &Ledger, id: &str) -> PathBuf {
 }
 
 fn write_draft(draft: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    crate::ledger::write::write_durably(draft, bytes)?;
+    crate::ledger::files::write_durably(draft, bytes)?;
     Ok(())
 }
 
