@@ -416,7 +416,7 @@ text = "Ships value alone"
     let check = env.cv(&["check"]);
     assert_eq!(check.code, 1, "{check}");
     for needle in [
-        "ladder.toml:18:8: slug 'ships-value'",
+        "ladder.toml:18:8: config error: slug 'ships-value'",
         "mid.behavior.ships-value",
         "early.signal.ships-value",
     ] {

@@ -156,6 +156,7 @@ impl From<LedgerError> for CliError {
             LedgerError::WorkRepository { .. } => Some("nothing was changed; give cv a folder of its own, e.g. `cv init ~/.local/share/cv`".to_string()),
             LedgerError::InsideRepository { .. } => Some("nothing was changed; give cv a folder outside that repository (or one it ignores)".to_string()),
             LedgerError::Config { .. } => Some("fix cv.toml by hand; see docs/format.md for its keys".to_string()),
+            LedgerError::Framework(_) => Some("fix the framework file named in cv.toml [framework] path (docs/framework.md has its schema), or remove that line to use the built-in framework".to_string()),
             LedgerError::BrokenEntry { path, .. } => {
                 let id = path.rsplit('/').next().unwrap_or(path).trim_end_matches(".toml");
                 Some(format!("fix the entry first: `cv edit {id}`; nothing was changed"))

@@ -117,7 +117,22 @@ pub fn signals(framework: &Framework, given: &[String]) -> Result<Vec<String>, C
     let mut ids: Vec<String> = Vec::new();
     for g in given {
         let item = framework.resolve_item(g).map_err(|e| {
-            error::resolve_error("signal", e).hint("`cv levels LEVEL` lists every item id")
+            // A suggestion that is a focus or derived item was not matched
+            // on purpose: say why, so the full id is a choice.
+            let closed = match &e {
+                ids::ResolveError::Unknown { closest, .. } => closest
+                    .first()
+                    .and_then(|id| framework.item(id))
+                    .is_some_and(|item| item.needs_full_id()),
+                ids::ResolveError::Ambiguous { .. } => false,
+            };
+            let error = error::resolve_error("signal", e);
+            let error = if closed {
+                error.hint("focus and derived items count toward no readiness, so only their full id records one")
+            } else {
+                error
+            };
+            error.hint("`cv levels LEVEL` lists every item id")
         })?;
         if !ids.contains(&item.id) {
             ids.push(item.id.clone());

@@ -47,7 +47,7 @@ pub fn run(ctx: &mut Ctx, _args: &Args) -> Result<(), CliError> {
     let framework = match ledger.framework() {
         Ok(framework) => framework,
         Err(e) => {
-            findings.push(config_finding("cv.toml", &e));
+            findings.push(framework_finding(&ledger, &e));
             crate::framework::Framework::builtin()?
         }
     };
@@ -113,14 +113,45 @@ fn check_entries(
     Ok(findings)
 }
 
-fn config_finding(file: &str, e: &LedgerError) -> Finding {
+/// A broken framework file, filed under that file (at its line and column
+/// where the parser knows them), not under cv.toml.
+fn framework_finding(ledger: &Ledger, e: &LedgerError) -> Finding {
+    use crate::framework::FrameworkError;
+    let file = ledger
+        .config()
+        .framework
+        .path
+        .clone()
+        .unwrap_or_else(|| ledger::CONFIG_FILE.to_string());
+    let (line, column, message) = match e {
+        LedgerError::Framework(FrameworkError::Parse {
+            line,
+            column,
+            message,
+            ..
+        }) => (*line, *column, message.clone()),
+        LedgerError::Framework(FrameworkError::DuplicateSlug {
+            line,
+            column,
+            slug,
+            id,
+            first,
+            ..
+        }) => (
+            *line,
+            *column,
+            format!("slug '{slug}' of {id} is already the slug of {first}"),
+        ),
+        LedgerError::Framework(FrameworkError::Invalid { message, .. }) => (1, 1, message.clone()),
+        other => (1, 1, other.to_string()),
+    };
     Finding {
-        file: file.to_string(),
-        line: 1,
-        column: 1,
+        file,
+        line,
+        column,
         kind: Kind::Config,
-        message: e.to_string(),
-        hint: "fix the framework file named in cv.toml [framework] path".to_string(),
+        message,
+        hint: "fix the framework file named in cv.toml [framework] path (docs/framework.md has its schema)".to_string(),
     }
 }
 
