@@ -112,12 +112,18 @@ impl Item {
     /// True when only the item's full id resolves to it, never a bare slug,
     /// a suffix or a run of words.
     ///
-    /// Focus items and derived items count toward no readiness (a derived
-    /// one restates prose rather than quoting a list), so a typed fragment
-    /// that lands on one is far likelier a slip than a choice: `cv` names the
-    /// item in its "did you mean" instead of recording it silently.
+    /// Only signals, behaviours and indicators ever count toward readiness
+    /// (SPEC §5). Focus items, habits, questions, struggles, feedback, and
+    /// derived items (which restate prose rather than quote a list) count
+    /// toward none, so a typed fragment that lands on one is far likelier a
+    /// slip than a choice: `cv` names the item in its "did you mean" instead
+    /// of recording it silently.
     pub fn needs_full_id(&self) -> bool {
-        self.derived || self.kind == ItemKind::Focus
+        self.derived
+            || !matches!(
+                self.kind,
+                ItemKind::Signal | ItemKind::Behavior | ItemKind::Indicator
+            )
     }
 
     /// Returns the mark every view shows on a derived item

@@ -142,6 +142,8 @@ pub fn closest<'a>(query: &str, candidates: impl Iterator<Item = &'a str>) -> Ve
         .map(|c| {
             let lower = c.to_ascii_lowercase();
             let tail = lower.rsplit('.').next().unwrap_or(&lower);
+            // `kind.slug`, for a query written that way.
+            let kind_and_slug = lower.splitn(2, '.').nth(1).unwrap_or(&lower);
             // An entry id's words after its date, in runs as long as the
             // query's: `checkout-latensy` is close to part of a long id.
             let runs = match (crate::entry::id_date(tail), tail.get(11..)) {
@@ -156,6 +158,7 @@ pub fn closest<'a>(query: &str, candidates: impl Iterator<Item = &'a str>) -> Ve
             };
             let score = strsim::jaro_winkler(query, &lower)
                 .max(strsim::jaro_winkler(query, tail))
+                .max(strsim::jaro_winkler(query, kind_and_slug))
                 .max(runs)
                 .max(shared_words(query, tail));
             (score, c)

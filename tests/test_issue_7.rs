@@ -471,3 +471,53 @@ fn dates_take_weeks_and_periods_everywhere() {
     assert!(err.contains("N days|weeks|months|years ago"), "{run}");
     assert!(err.contains("previous calendar"), "{run}");
 }
+
+/// Found by a new user: items that count toward no readiness (habits,
+/// questions…) were recorded from a loose phrase; a change written without
+/// an arrow was stored as one value; a typo in a hand-edited signal was
+/// dropped by the report in silence.
+#[test]
+fn what_counts_for_nothing_is_said_not_stored() {
+    let env = TestEnv::new();
+    env.init();
+    let before = env.ledger_state();
+    let run = env.cv(&["log", "--title", "Mentoring", "--signal", "mentors others"]);
+    let err = run.fails_with(2);
+    assert!(err.contains("count toward no readiness"), "{run}");
+    let run = env.cv(&[
+        "log",
+        "--title",
+        "Errors",
+        "--metric",
+        "errors: 1200 to 300",
+    ]);
+    assert!(run.fails_with(2).contains("BEFORE -> AFTER"), "{run}");
+    assert_eq!(env.ledger_state(), before);
+
+    let id = env
+        .cv(&[
+            "log",
+            "--title",
+            "Typo later",
+            "--signal",
+            "mid.signal.defines-success-criteria",
+            "--url",
+            "https://example.com",
+        ])
+        .ok()
+        .trim()
+        .to_string();
+    let rel = format!("entries/2026/{id}.toml");
+    let text = env
+        .read(&rel)
+        .replace("defines-success-criteria", "defines-sucess-criteria");
+    std::fs::write(env.ledger().join(&rel), text).expect("write");
+    let report = env.cv(&["report"]);
+    report.ok();
+    assert!(
+        report
+            .stderr
+            .contains("1 entry in the window lists signal ids no framework item has"),
+        "{report}"
+    );
+}

@@ -30,7 +30,7 @@ use self::ui::ColorChoice;
 Examples:
   cv report --demo                       readiness report on the built-in sample ledger
   cv init --name 'Ada Example' --email ada@example.com --level mid
-  cv log --title 'Cut checkout latency' --outcome 'p95 0.8 s' --commit HEAD --signal defines-success-metrics
+  cv log --title 'Cut checkout latency' --commit HEAD --signal defines-success-criteria
   cv report --to senior
   cv diff mid senior
 

@@ -128,7 +128,7 @@ pub fn signals(framework: &Framework, given: &[String]) -> Result<Vec<String>, C
             };
             let error = error::resolve_error("signal", e);
             let error = if closed {
-                error.hint("focus and derived items count toward no readiness, so only their full id records one")
+                error.hint("habits, questions, struggles, feedback, focus and derived items count toward no readiness, so only their full id records one")
             } else {
                 error
             };
@@ -199,7 +199,7 @@ fn resolve_entry(
     unique.sort_unstable();
     unique.dedup();
     let chosen = ids::resolve(given, unique.iter().copied()).map_err(|e| {
-        let error = error::resolve_error("entry", e).hint("`cv list` shows every entry id");
+        let error = error::resolve_error("entry", e).hint("`cv list --long` shows every entry id");
         // An entry behind a folder cv does not read cannot be found; say so.
         if listing.refused.iter().any(|b| !b.path.ends_with(".toml")) {
             error.hint("cv skips some folders under entries/; `cv check` names them")

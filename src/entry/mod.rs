@@ -363,6 +363,24 @@ pub fn parse_metric(input: &str) -> Result<Metric, MetricError> {
     if before.is_none() && after.is_none() {
         return Err(err("there is no number"));
     }
+    // Without an arrow, a number in the unit is a change written some
+    // other way (`1200 to 300`, `1200 => 300`): which value is which cannot
+    // be known, so it is refused rather than stored as one value.
+    let arrowless_unit = match (&before, &after) {
+        (None, Some((_, Some(unit)))) if !values.contains("->") => Some(unit),
+        _ => None,
+    };
+    if arrowless_unit.is_some_and(|unit| {
+        unit.split_whitespace().any(|word| {
+            word.trim_matches(|c: char| !c.is_ascii_digit())
+                .parse::<f64>()
+                .is_ok()
+        })
+    }) {
+        return Err(err(
+            "a second number follows the value: write a change as BEFORE -> AFTER",
+        ));
+    }
     let unit = match (
         before.as_ref().and_then(|b| b.1.clone()),
         after.as_ref().and_then(|a| a.1.clone()),
@@ -587,6 +605,8 @@ mod tests {
             "x: 2.1 s -> 800 ms",
             "x: 1_000",
             "x: 1.2.3",
+            "errors: 1200 to 300",
+            "errors: 1200 => 300",
         ] {
             assert!(parse_metric(bad).is_err(), "{bad} is refused");
         }

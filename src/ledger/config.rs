@@ -73,13 +73,13 @@ pub fn starter(profile: &Profile) -> String {
 
 [profile]
 name = {name}
-emails = [{emails}]   # whose commits `cv harvest` looks for
+emails = [{emails}]   # the emails your commits use
 level = "{level}"                   # current level: early, mid, senior, staff or principal
 {target}
 
 [repos]
 # Work repositories on this machine, as remote URL = local path.
-# `cv log --commit` adds them; `cv harvest` and `cv verify` use them.
+# `cv log --commit` adds them, so later links can find the repository.
 # "https://github.com/acme/shop" = "~/src/shop"
 
 [framework]

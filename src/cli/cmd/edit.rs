@@ -98,7 +98,18 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
                         other => other.into(),
                     })?;
                 let _ = std::fs::remove_file(&draft);
-                ctx.ui.status(&format!("Saved {new_path}"));
+                let new_id = new_path
+                    .rsplit('/')
+                    .next()
+                    .and_then(|name| name.strip_suffix(".toml"))
+                    .unwrap_or(&id);
+                if new_id == id {
+                    ctx.ui.status(&format!("Saved {new_path}"));
+                } else {
+                    ctx.ui.status(&format!(
+                        "Saved {new_path}: the date changed, so the entry is now {new_id} (an id starts with its date)"
+                    ));
+                }
                 return Ok(());
             }
             Err(problems) => {

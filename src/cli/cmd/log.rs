@@ -27,7 +27,7 @@ pub struct Args {
     /// What was shipped
     #[arg(long)]
     pub title: Option<String>,
-    /// When the value reached the customer: YYYY-MM-DD, today, yesterday, N days|weeks|months ago, last monday…, last week (its Monday) [default: today]
+    /// When the value reached the customer: YYYY-MM-DD, today, yesterday, N days|weeks|months|years ago, last monday…last sunday, or last week|month|quarter|year (its first day) [default: today]
     #[arg(long)]
     pub date: Option<String>,
     /// Who it helped
@@ -54,10 +54,10 @@ pub struct Args {
     /// Free text
     #[arg(long)]
     pub notes: Option<String>,
-    /// When to measure the outcome again (see `cv due`)
+    /// When to measure the outcome again (a date, stored as `remeasure`)
     #[arg(long, value_name = "DATE")]
     pub remeasure: Option<String>,
-    /// Keep this entry out of exports unless --include-private
+    /// Keep this entry out of reports unless --include-private (`cv list` marks it)
     #[arg(long)]
     pub private: bool,
 }

@@ -119,6 +119,20 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
         name: config.profile.name.clone(),
     };
     let model = report::build(&framework, &entries, &options);
+    // An id no item answers to counts for nothing: say so rather than let
+    // a typo in a hand-edited entry drop its evidence in silence.
+    let unknown = entries
+        .iter()
+        .filter(|e| e.signals.iter().any(|id| framework.item(id).is_none()))
+        .count();
+    if unknown > 0 {
+        ctx.ui.warn(&format!(
+            "{unknown} {} in the window {} signal ids no framework item has; they count for nothing",
+            if unknown == 1 { "entry" } else { "entries" },
+            if unknown == 1 { "lists" } else { "list" }
+        ));
+        ctx.ui.hint("`cv check` names each one, with a suggestion");
+    }
     let text = match format {
         Format::Json => report::json::render(&model),
         Format::Table => render_table(&ctx.ui, &model),
