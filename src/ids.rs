@@ -143,7 +143,9 @@ pub fn closest<'a>(query: &str, candidates: impl Iterator<Item = &'a str>) -> Ve
             let lower = c.to_ascii_lowercase();
             let tail = lower.rsplit('.').next().unwrap_or(&lower);
             // `kind.slug`, for a query written that way.
-            let kind_and_slug = lower.split_once('.').map_or(lower.as_str(), |(_, rest)| rest);
+            let kind_and_slug = lower
+                .split_once('.')
+                .map_or(lower.as_str(), |(_, rest)| rest);
             // An entry id's words after its date, in runs as long as the
             // query's: `checkout-latensy` is close to part of a long id.
             let runs = match (crate::entry::id_date(tail), tail.get(11..)) {

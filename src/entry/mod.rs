@@ -338,9 +338,7 @@ pub fn parse_metric(input: &str) -> Result<Metric, MetricError> {
         given: input.to_string(),
         why,
     };
-    let (name, values) = input
-        .rsplit_once(':')
-        .ok_or_else(|| err("there is no ':' after the name"))?;
+    let (name, values) = split_name(input).ok_or_else(|| err("there is no ':' after the name"))?;
     let name = name.trim();
     if name.is_empty() {
         return Err(err("the name before ':' is empty"));
@@ -400,6 +398,22 @@ pub fn parse_metric(input: &str) -> Result<Metric, MetricError> {
     })
 }
 
+/// Splits `NAME: VALUES` at the colon that ends the name: the last `: `
+/// (a colon and a space) whose name part holds no arrow, so both
+/// `API: errors: 1200 -> 30` (named `API: errors`) and `x: 2 -> 1 ms (p: 95)`
+/// (named `x`) read as written; without any `: `, the last colon.
+fn split_name(input: &str) -> Option<(&str, &str)> {
+    let has_arrow = |s: &str| s.contains("->") || s.contains('\u{2192}');
+    let spaced = input
+        .match_indices(':')
+        .map(|(at, _)| at)
+        .filter(|&at| input[at + 1..].starts_with(char::is_whitespace))
+        .filter(|&at| !has_arrow(&input[..at]))
+        .last();
+    let at = spaced.or_else(|| input.rfind(':'))?;
+    Some((&input[..at], &input[at + 1..]))
+}
+
 /// Reads one side of a metric: nothing, or a number and an optional unit.
 fn value_and_unit(
     side: &str,
@@ -452,6 +466,27 @@ fn value_and_unit(
     if !number.is_finite() {
         return Err("a number is out of range");
     }
+    // Exactly, or not at all: a value that rounds to zero (`1e-400`), or has
+    // more significant digits than a stored number keeps (more than 15:
+    // `9007199254740993` would come back as …992), is refused.
+    let mantissa = side[..end]
+        .split(['e', 'E'])
+        .next()
+        .unwrap_or("")
+        .trim_start_matches(['-', '+']);
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let significant = digits.trim_start_matches('0');
+    let significant = if mantissa.contains('.') {
+        significant
+    } else {
+        significant.trim_end_matches('0')
+    };
+    if number == 0.0 && !significant.is_empty() {
+        return Err("a number is too small to store exactly");
+    }
+    if significant.trim_end_matches('0').len() > 15 {
+        return Err("a number has more digits than can be stored exactly (15 at most)");
+    }
     let rest = &side[end..];
     let unit = rest.trim();
     if let Some(first) = unit.chars().next() {
@@ -460,8 +495,17 @@ fn value_and_unit(
                 "a number has a comma: write decimals with a dot (2.1) and no thousands separators",
             );
         }
-        if first.is_ascii_digit() || matches!(first, '.' | '+' | '-') {
+        if first.is_numeric() || matches!(first, '.' | '+' | '-' | '\u{2212}') {
             return Err("there is a second number where the unit goes");
+        }
+        // `1e+`, `1 e5`: an exponent written wrong, not a unit.
+        let word = unit.split_whitespace().next().unwrap_or("");
+        let exponent = word
+            .strip_prefix(['e', 'E'])
+            .map(|r| r.trim_start_matches(['+', '-']))
+            .is_some_and(|r| r.chars().all(|c| c.is_ascii_digit()));
+        if exponent {
+            return Err("a number's exponent is not written as 1e5 or 3e-2");
         }
         // Glued to the number, a unit with digits is a number in another
         // notation (`0x10`, `1_000`), not a unit.
@@ -587,10 +631,7 @@ mod tests {
             parts("x: -3 -> +4.5 %"),
             (Some(-3.0), Some(4.5), Some("%".into()))
         );
-        assert_eq!(
-            parts("x: .5 -> 2e"),
-            (Some(0.5), Some(2.0), Some("e".into()))
-        );
+        assert_eq!(parts("x: .5 -> 2"), (Some(0.5), Some(2.0), None));
         assert_eq!(
             parts("speed: 2 -> 5x"),
             (Some(2.0), Some(5.0), Some("x".into()))
@@ -607,6 +648,16 @@ mod tests {
             "x: 1.2.3",
             "errors: 1200 to 300",
             "errors: 1200 => 300",
+            "p95: 2.1 ⇒ 0.8 s",
+            "build time: 1:30 -> 0:45 min",
+            "d: 5 \u{2212}3 C",
+            "x: 2 \u{663} s",
+            "x: 1e-400",
+            "x: 9007199254740993",
+            "x: 123456789012345678901",
+            "x: 1e+ -> 2",
+            "x: 1 e5",
+            "x: .5 -> 2e",
         ] {
             assert!(parse_metric(bad).is_err(), "{bad} is refused");
         }

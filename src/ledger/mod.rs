@@ -527,6 +527,9 @@ impl Ledger {
 /// could be committed into, that repository), unless that repository ignores
 /// the folder.
 fn refuse_foreign_repository(root: &Path) -> Result<(), LedgerError> {
+    let work = || LedgerError::WorkRepository {
+        path: root.to_path_buf(),
+    };
     if root.join(".git").exists() {
         let repo = repo::open_repo(root)?;
         let has_history = repo
@@ -534,12 +537,21 @@ fn refuse_foreign_repository(root: &Path) -> Result<(), LedgerError> {
             .map(|mut refs| refs.next().is_some())
             .unwrap_or(false)
             || repo.head().is_ok();
-        if has_history {
-            return Err(LedgerError::WorkRepository {
-                path: root.to_path_buf(),
-            });
+        // No commits, but files beside .git (staged or not): someone's
+        // project before its first commit, not an empty repository to adopt.
+        let holds_files = std::fs::read_dir(root)
+            .map_err(LedgerError::io("read", root))?
+            .filter_map(Result::ok)
+            .any(|e| e.file_name() != ".git");
+        let staged = repo.index().map(|i| !i.is_empty()).unwrap_or(false);
+        if has_history || holds_files || staged {
+            return Err(work());
         }
-        return Ok(());
+        // A repository of its own may still sit inside another's work tree.
+        return match root.parent() {
+            Some(parent) => refuse_enclosing(root, parent),
+            None => Ok(()),
+        };
     }
     // The nearest folder that exists: the ledger's may not yet.
     let mut probe = root.to_path_buf();
@@ -548,23 +560,37 @@ fn refuse_foreign_repository(root: &Path) -> Result<(), LedgerError> {
             return Ok(());
         }
     }
+    refuse_enclosing(root, &probe)
+}
+
+/// Refuses `root` when `probe` (the nearest existing folder on its way) is
+/// inside a repository: a bare one, its git dir, or a work tree that does
+/// not ignore `root`.
+fn refuse_enclosing(root: &Path, probe: &Path) -> Result<(), LedgerError> {
     let Ok(outer) = git2::Repository::open_ext(
-        &probe,
+        probe,
         git2::RepositoryOpenFlags::empty(),
         std::iter::empty::<&std::ffi::OsStr>(),
     ) else {
         return Ok(());
     };
-    let Some(workdir) = outer.workdir() else {
-        return Ok(());
-    };
     let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-    let (workdir, probe) = (canonical(workdir), canonical(&probe));
+    // What is left of `root` past `probe` (it may not exist yet).
     let rest = root
-        .strip_prefix(&probe)
+        .strip_prefix(probe)
         .ok()
         .map(Path::to_path_buf)
         .unwrap_or_default();
+    let probe = canonical(probe);
+    let inside_git_dir = probe.starts_with(canonical(outer.path()));
+    let Some(workdir) = outer.workdir().filter(|_| !inside_git_dir) else {
+        // A bare repository, or inside a git dir: never a place for a ledger.
+        return Err(LedgerError::InsideRepository {
+            path: root.to_path_buf(),
+            repo: canonical(outer.path()),
+        });
+    };
+    let workdir = canonical(workdir);
     let inside = probe.join(&rest);
     let relative = inside.strip_prefix(&workdir).unwrap_or(&inside);
     if relative.as_os_str().is_empty() || !outer.is_path_ignored(relative).unwrap_or(false) {

@@ -39,6 +39,18 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
     let original = crate::ledger::store::read_entry_file(ledger.root(), &path)?;
     let draft = draft_path(&ledger, &id);
     if draft.exists() {
+        // A draft is of one version of the entry. Resuming it over a newer
+        // one (a later `cv link`, or a new entry with the same id) would
+        // save the draft over changes it never saw.
+        if std::fs::read_to_string(base_path(&draft)).ok().as_deref() != Some(&version(&original)) {
+            return Err(CliError::failure(format!(
+                "{id} changed since your unsaved draft of it was made; nothing was changed"
+            ))
+            .hint(format!(
+                "your draft is at {}: compare it with `cv show {id}`, keep what you need, then delete it and run `cv edit {id}` again",
+                draft.display()
+            )));
+        }
         let resume = !ctx.ui.can_prompt()
             || dialoguer::Confirm::new()
                 .with_prompt(format!("An unsaved draft of {id} is waiting. Resume it?"))
@@ -59,7 +71,7 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
             // an editor that fails; an untouched copy of the entry is.
             let typed = std::fs::read(&draft).is_ok_and(|d| d != original);
             if !typed {
-                let _ = std::fs::remove_file(&draft);
+                discard_draft(&draft);
                 return Err(e);
             }
             return Err(e.hint(format!(
@@ -69,7 +81,7 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
         }
         let edited = std::fs::read(&draft).map_err(LedgerError::io("read", &draft))?;
         if edited == original {
-            let _ = std::fs::remove_file(&draft);
+            discard_draft(&draft);
             ctx.ui.status(&format!("No changes to {id}."));
             return Ok(());
         }
@@ -97,7 +109,7 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
                         )),
                         other => other.into(),
                     })?;
-                let _ = std::fs::remove_file(&draft);
+                discard_draft(&draft);
                 let new_id = new_path
                     .rsplit('/')
                     .next()
@@ -147,9 +159,29 @@ fn draft_path(ledger: &Ledger, id: &str) -> PathBuf {
     ledger.git_dir().join(DRAFTS).join(format!("{id}.toml"))
 }
 
+/// Writes a fresh draft of the entry `bytes`, and the version it is of.
 fn write_draft(draft: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    crate::ledger::files::write_durably(&base_path(draft), version(bytes).as_bytes())?;
     crate::ledger::files::write_durably(draft, bytes)?;
     Ok(())
+}
+
+/// Where the version a draft started from is kept, beside the draft.
+fn base_path(draft: &Path) -> PathBuf {
+    draft.with_extension("base")
+}
+
+/// A version of an entry: the blob id git gives its bytes.
+fn version(bytes: &[u8]) -> String {
+    git2::Oid::hash_object(git2::ObjectType::Blob, bytes)
+        .map(|oid| oid.to_string())
+        .unwrap_or_default()
+}
+
+/// Removes a draft and the note of its version.
+fn discard_draft(draft: &Path) {
+    let _ = std::fs::remove_file(draft);
+    let _ = std::fs::remove_file(base_path(draft));
 }
 
 /// Validates an edited entry: everything `cv check` checks, plus an id
