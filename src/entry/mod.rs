@@ -408,8 +408,7 @@ fn split_name(input: &str) -> Option<(&str, &str)> {
         .match_indices(':')
         .map(|(at, _)| at)
         .filter(|&at| input[at + 1..].starts_with(char::is_whitespace))
-        .filter(|&at| !has_arrow(&input[..at]))
-        .last();
+        .rfind(|&at| !has_arrow(&input[..at]));
     let at = spaced.or_else(|| input.rfind(':'))?;
     Some((&input[..at], &input[at + 1..]))
 }
