@@ -37,6 +37,8 @@ pub enum Kind {
     FutureDate,
     /// A date before 1970-01-01.
     EarlyDate,
+    /// A metric without a name, or with a value that is not a number.
+    BadMetric,
     /// A link whose SHA, URL or repository is malformed.
     BadLink,
     /// A path under `entries/` cv does not read: a link, a FIFO, a folder
@@ -124,6 +126,18 @@ fn check_text(
             "ids are the date and a lowercase slug of the title".to_string(),
         );
     }
+    if entry::id_date(&entry.id).is_none() && entry.id == stem {
+        add(
+            spans.at(&["id"]),
+            Kind::IdDate,
+            format!("the id '{}' does not start with a date", entry.id),
+            format!(
+                "an id is the entry's date and a slug of its title, e.g. {}-{}",
+                entry.date,
+                entry::slugify(&entry.title)
+            ),
+        );
+    }
     if let Some(day) = entry::id_date(&entry.id)
         && day != entry.date
     {
@@ -194,6 +208,31 @@ fn check_text(
                     format!("did you mean {}?", closest.join(" or "))
                 },
             ),
+        }
+    }
+    for (i, metric) in entry.metrics.iter().enumerate() {
+        let not_a_number = [metric.before, metric.after]
+            .into_iter()
+            .flatten()
+            .any(|v| !v.is_finite());
+        let problem = if metric.name.trim().is_empty() {
+            Some("a metric has no name".to_string())
+        } else if not_a_number {
+            Some(format!(
+                "metric '{}' has a value that is not a number",
+                metric.name
+            ))
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            add(
+                spans.at_index("metrics", i),
+                Kind::BadMetric,
+                problem,
+                "a metric is name, before, after (plain numbers) and unit; see docs/format.md"
+                    .to_string(),
+            );
         }
     }
     for (i, link) in entry.links.iter().enumerate() {

@@ -166,7 +166,7 @@ fn check_url(url: &str) -> Result<(), ()> {
         .or_else(|| url.strip_prefix("http://"))
         .ok_or(())?;
     let host = rest.split('/').next().unwrap_or("");
-    if host.is_empty() || url.chars().any(char::is_whitespace) {
+    if host.is_empty() || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(());
     }
     Ok(())

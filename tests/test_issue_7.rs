@@ -521,3 +521,176 @@ fn what_counts_for_nothing_is_said_not_stored() {
         "{report}"
     );
 }
+
+/// Found by the second attack: init around bare, nested and half-made
+/// repositories.
+#[test]
+fn init_refuses_bare_nested_and_unborn_projects() {
+    let env = TestEnv::new();
+    let (work, _) = env.work_repo("shop", "Real work");
+    let bare = env.root().join("shop.git");
+    env.git(
+        env.root(),
+        &[
+            "clone",
+            "-q",
+            "--bare",
+            work.to_str().expect("utf-8"),
+            bare.to_str().expect("utf-8"),
+        ],
+    );
+    let nested = work.join("sub");
+    std::fs::create_dir_all(&nested).expect("mkdir");
+    env.git(&nested, &["init", "-q"]);
+    let project = env.root().join("project");
+    std::fs::create_dir_all(&project).expect("mkdir");
+    env.git(&project, &["init", "-q"]);
+    std::fs::write(project.join("main.rs"), "fn main() {}").expect("write");
+    env.git(&project, &["add", "main.rs"]);
+    for target in [&bare, &bare.join("objects/cv"), &nested, &project] {
+        let run = env.cv(&["init", target.to_str().expect("utf-8"), "--level", "mid"]);
+        run.fails_with(2);
+        assert!(!target.join("cv.toml").exists(), "{}", target.display());
+    }
+    assert!(
+        !bare.join(".git").exists(),
+        "nothing written into the bare repository"
+    );
+}
+
+/// Found by the second attack: a stale draft, a too-large entry, control
+/// characters, a submodule year folder, the ledger's worktree as proof.
+#[test]
+fn capture_refuses_what_it_could_not_keep_exactly() {
+    let env = TestEnv::new();
+    env.init();
+    let id = env
+        .cv(&[
+            "log",
+            "--title",
+            "Drafted",
+            "--url",
+            "https://example.com/a",
+        ])
+        .ok()
+        .trim()
+        .to_string();
+    let edit = |editor: &str| {
+        let mut cmd = env.command(env!("CARGO_BIN_EXE_cv"));
+        cmd.args(["edit", &id]).env("EDITOR", editor);
+        cmd.output().expect("cv edit")
+    };
+    // An invalid edit leaves a draft; a link lands meanwhile; the draft is
+    // not resumed over it.
+    assert_eq!(edit("sh -c 'echo broken= >> $0'").status.code(), Some(2));
+    env.cv(&["link", &id, "--url", "https://example.com/b"])
+        .ok();
+    let out = edit("sed -i /^broken/d");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("changed since your unsaved draft"));
+    assert!(
+        env.read(&format!("entries/2026/{id}.toml"))
+            .contains("https://example.com/b")
+    );
+
+    let before = env.ledger_state();
+    // One argument is at most 128 kB: nine of 120 kB make an entry over 1 MB.
+    let big = "x".repeat(120_000);
+    let metric = format!("{big}: 1 -> 2");
+    let mut args = vec!["log", "--title", "Huge"];
+    for flag in ["--notes", "--outcome", "--problem", "--customer"] {
+        args.extend([flag, big.as_str()]);
+    }
+    for _ in 0..5 {
+        args.extend(["--metric", metric.as_str()]);
+    }
+    let run = env.cv(&args);
+    assert!(run.fails_with(2).contains("at most 1 MB"), "{run}");
+    let run = env.cv(&["log", "--title", "\u{1b}]0;PWNED\u{7} X"]);
+    assert!(run.fails_with(2).contains("control character"), "{run}");
+    let run = env.cv(&["log", "--title", "two\nlines"]);
+    assert!(run.fails_with(2).contains("one line"), "{run}");
+    let run = env.cv(&[
+        "log",
+        "--title",
+        "x",
+        "--url",
+        "https://x.example/\u{1b}[31m",
+    ]);
+    run.fails_with(2);
+    assert_eq!(env.ledger_state(), before);
+
+    // A year folder that is another repository.
+    let (work, _) = env.work_repo("shop", "Real work");
+    std::fs::create_dir_all(env.ledger().join("entries/2025")).expect("mkdir");
+    std::fs::rename(&work, env.ledger().join("entries/2025/sub")).expect("move");
+    std::fs::remove_dir_all(env.ledger().join("entries/2025")).expect("rm");
+    std::fs::create_dir_all(env.ledger().join("entries")).expect("mkdir");
+    env.git(
+        env.root(),
+        &[
+            "init",
+            "-q",
+            env.ledger().join("entries/2025").to_str().expect("utf-8"),
+        ],
+    );
+    let run = env.cv(&[
+        "log",
+        "--title",
+        "Into the submodule",
+        "--date",
+        "2025-05-05",
+    ]);
+    assert!(
+        run.fails_with(2).contains("another git repository"),
+        "{run}"
+    );
+    std::fs::remove_dir_all(env.ledger().join("entries/2025")).expect("rm");
+
+    // The ledger's own worktree is the ledger's history too.
+    let tree = env.root().join("wt");
+    env.git(
+        &env.ledger(),
+        &[
+            "worktree",
+            "add",
+            "-q",
+            "-b",
+            "side",
+            tree.to_str().expect("utf-8"),
+        ],
+    );
+    let run = env.cv_in(&tree, &["log", "--title", "Self proof", "--commit", "HEAD"]);
+    assert!(
+        run.fails_with(2).contains("the ledger's own history"),
+        "{run}"
+    );
+}
+
+/// Found by the second attack: cv check passed nan metrics, nameless
+/// metrics and ids without a date.
+#[test]
+fn check_finds_metrics_that_are_not_numbers_and_ids_without_a_date() {
+    let env = TestEnv::new();
+    env.init();
+    std::fs::create_dir_all(env.ledger().join("entries/2026")).expect("mkdir");
+    std::fs::write(
+        env.ledger().join("entries/2026/foo.toml"),
+        "id = \"foo\"\ntitle = \"Foo\"\ndate = 2026-11-01\n\n[[metrics]]\nname = \"\"\nafter = 1.0\n\n[[metrics]]\nname = \"x\"\nbefore = nan\nafter = inf\n",
+    )
+    .expect("write");
+    let run = env.cv(&["check", "--json"]);
+    assert_eq!(run.code, 1, "{run}");
+    for needle in [
+        "\"kind\": \"id_date\"",
+        "a metric has no name",
+        "metric 'x' has a value that is not a number",
+    ] {
+        assert!(run.stdout.contains(needle), "{needle}:\n{run}");
+    }
+}

@@ -77,9 +77,9 @@ pub fn ask(
             .with_prompt("What did you ship?")
             .validate_with(|s: &String| {
                 if s.trim().is_empty() {
-                    Err("a title is required")
+                    Err("a title is required".to_string())
                 } else {
-                    Ok(())
+                    entry::text_problem("title", s, true).map_or(Ok(()), Err)
                 }
             })
             .interact_text()
@@ -223,17 +223,31 @@ fn pick_signals(
         })
         .collect();
     let defaults: Vec<usize> = best.into_iter().collect();
-    let chosen = inquire::MultiSelect::new(
-        "Which signals does it evidence?",
-        labels.clone(),
-    )
-    .with_help_message(
-        "type to filter, space toggles, Enter accepts; ★ matches your text; the first ones count toward your next level",
-    )
-    .with_default(&defaults)
-    .with_page_size(10)
-    .raw_prompt()
-    .map_err(inquire_error)?;
+    let chosen = loop {
+        let chosen = inquire::MultiSelect::new("Which signals does it evidence?", labels.clone())
+            .with_help_message(
+                "type to filter, space toggles, Enter accepts; ★ matches your text; the first ones count toward your next level",
+            )
+            .with_default(&defaults)
+            .with_page_size(10)
+            .raw_prompt()
+            .map_err(inquire_error)?;
+        // → ticks every item in inquire: one keystroke, easily a slip.
+        if chosen.len() < labels.len() || labels.len() <= 3 {
+            break chosen;
+        }
+        let keep = Confirm::new()
+            .with_prompt(format!(
+                "Tick all {} items? An entry usually evidences one or two",
+                labels.len()
+            ))
+            .default(false)
+            .interact()
+            .map_err(prompt_error)?;
+        if keep {
+            break chosen;
+        }
+    };
     Ok(chosen
         .into_iter()
         .map(|option| items[order[option.index]].0.id.clone())

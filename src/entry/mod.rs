@@ -293,6 +293,24 @@ pub fn unique_id(date: NaiveDate, title: &str, mut taken: impl FnMut(&str) -> bo
         .unwrap_or(base)
 }
 
+/// Why `text` cannot be stored in a field, if it cannot: control characters
+/// (terminal escapes, NUL) would reach every terminal that shows the entry,
+/// and a one-line field (`one_line`: the title, which is also a commit
+/// subject) may not hold a line break.
+pub fn text_problem(field: &str, text: &str, one_line: bool) -> Option<String> {
+    let bad = text
+        .chars()
+        .find(|&c| c.is_control() && (one_line || !matches!(c, '\n' | '\t')))?;
+    Some(if bad == '\n' || bad == '\r' {
+        format!("the {field} is one line; it holds a line break")
+    } else {
+        format!(
+            "the {field} holds a control character (U+{:04X})",
+            u32::from(bad)
+        )
+    })
+}
+
 /// The date an id starts with (`2026-11-22-…`), if it starts with one.
 pub fn id_date(id: &str) -> Option<NaiveDate> {
     let prefix = id.get(..10)?;

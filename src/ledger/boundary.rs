@@ -34,6 +34,10 @@ pub fn check(root: &Path, rel: &str) -> Result<(), LedgerError> {
             })
         } else if !last && !kind.is_dir() {
             Some("not a folder")
+        } else if !last && std::fs::symlink_metadata(here.join(".git")).is_ok() {
+            // A submodule or a nested repository: its files belong to
+            // another repository, and its gitlink would be overwritten.
+            Some("another git repository (a submodule?)")
         } else {
             None
         };
@@ -74,6 +78,9 @@ mod tests {
         );
 
         std::fs::remove_file(root.join("entries/2026")).expect("rm");
+        std::fs::create_dir_all(root.join("entries/2026/.git")).expect("a nested repository");
+        assert!(check(&root, rel).is_err());
+        std::fs::remove_dir(root.join("entries/2026/.git")).expect("rm");
         std::fs::create_dir_all(root.join(rel)).expect("a folder named like the entry");
         assert!(check(&root, rel).is_err());
     }

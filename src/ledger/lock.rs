@@ -35,12 +35,27 @@ impl Lock {
     /// Takes the lock, waiting for another `cv` that holds it.
     pub fn acquire(common_dir: &Path) -> Result<Lock, LedgerError> {
         let path = common_dir.join(LEDGER_LOCK_FILE);
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
+        let mut options = OpenOptions::new();
+        options.create(true).truncate(false).write(true);
+        // Never block opening it (a FIFO put there would hang every write)
+        // nor follow a link out of the git dir.
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::custom_flags(
+            &mut options,
+            (rustix::fs::OFlags::NONBLOCK | rustix::fs::OFlags::NOFOLLOW).bits() as i32,
+        );
+        let file = options
             .open(&path)
             .map_err(LedgerError::io("open", &path))?;
+        if !file
+            .metadata()
+            .map_err(LedgerError::io("inspect", &path))?
+            .is_file()
+        {
+            return Err(LedgerError::io("lock", &path)(std::io::Error::other(
+                "it is not a regular file",
+            )));
+        }
         file.lock().map_err(LedgerError::io("lock", &path))?;
         Ok(Lock { _file: file })
     }

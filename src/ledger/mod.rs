@@ -189,6 +189,16 @@ pub enum LedgerError {
         /// Path relative to the ledger root.
         path: String,
     },
+    /// A file cv would write is over the size it reads.
+    #[error(
+        "{path} would be {size} bytes; an entry (and cv.toml) is at most 1 MB, so nothing was written"
+    )]
+    TooLarge {
+        /// Path relative to the ledger root.
+        path: String,
+        /// Its size.
+        size: u64,
+    },
     /// The index is in a format neither cv nor libgit2 can update.
     #[error("cannot update the ledger's index at {}: it is a split or sparse index, or another format cv does not write", path.display())]
     UnsupportedIndex {

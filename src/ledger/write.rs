@@ -165,6 +165,14 @@ impl Writer {
             check_path(&change.path)?;
             boundary::check(&self.root, &change.path)?;
             self.refuse_filtered(&change.path)?;
+            // Never write a file cv itself would then refuse to read.
+            let size = change.content.as_ref().map_or(0, Vec::len) as u64;
+            if size > super::store::MAX_ENTRY_BYTES {
+                return Err(LedgerError::TooLarge {
+                    path: change.path.clone(),
+                    size,
+                });
+            }
         }
         let git_dir = self.repo.path().to_path_buf();
         // Step 4 first: while cv holds index.lock, no git command can switch

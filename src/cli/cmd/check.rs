@@ -167,6 +167,7 @@ fn kind_label(kind: Kind) -> &'static str {
         Kind::WrongFolder => "wrong folder",
         Kind::FutureDate => "future date",
         Kind::EarlyDate => "date before 1970",
+        Kind::BadMetric => "bad metric",
         Kind::BadLink => "bad link",
         Kind::Skipped => "skipped",
     }

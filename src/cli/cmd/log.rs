@@ -82,6 +82,20 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
         Some(t) => Some(t.trim().to_string()),
         None => None,
     };
+    for (field, value, one_line) in [
+        ("title", &args.title, true),
+        ("customer", &args.customer, true),
+        ("problem", &args.problem, false),
+        ("outcome", &args.outcome, false),
+        ("notes", &args.notes, false),
+    ] {
+        if let Some(problem) = value
+            .as_deref()
+            .and_then(|v| entry::text_problem(field, v, one_line))
+        {
+            return Err(CliError::usage(problem).hint("type plain text; nothing was written"));
+        }
+    }
     let date = match &args.date {
         Some(d) => Some(dates::parse_day(d, ctx.today)?),
         None => None,
