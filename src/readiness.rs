@@ -8,7 +8,7 @@
 //!   level C (where C has none, over the next level's indicators; at the top
 //!   level, over C's own indicators).
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use crate::entry::Entry;
@@ -86,6 +86,13 @@ pub struct Coverage {
     pub status: Status,
     /// Ids of the entries that list it, newest first.
     pub entries: Vec<String>,
+    /// True when the entries that evidence it fall in at least two calendar
+    /// months (SPEC §5): shown consistently, not once.
+    pub sustained: bool,
+    /// How many calendar months the entries that evidence it fall in.
+    pub months: usize,
+    /// Date of the oldest entry that lists it.
+    pub first: Option<NaiveDate>,
     /// Date of the newest entry that lists it.
     pub last: Option<NaiveDate>,
 }
@@ -235,6 +242,12 @@ fn coverage(item: &Item, entries: &[&Evidence]) -> Coverage {
         .filter(|e| e.signals.iter().any(|s| item.answers_to(s)))
         .collect();
     let proven = listing.iter().filter(|e| e.proven).count();
+    let months = listing
+        .iter()
+        .filter(|e| e.proven)
+        .map(|e| (e.date.year(), e.date.month()))
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
     let status = match (listing.len(), proven) {
         (0, _) => Status::Missing,
         (_, 0) => Status::Thin,
@@ -248,6 +261,9 @@ fn coverage(item: &Item, entries: &[&Evidence]) -> Coverage {
         covered: proven > 0,
         status,
         entries: listing.iter().map(|e| e.id.clone()).collect(),
+        sustained: months >= 2,
+        months,
+        first: listing.iter().map(|e| e.date).min(),
         last: listing.iter().map(|e| e.date).max(),
     }
 }

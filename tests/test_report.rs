@@ -200,3 +200,58 @@ fn report_out_writes_a_file() {
         serde_json::from_str(&std::fs::read_to_string(out).expect("read")).expect("json");
     assert_eq!(written["to"], "senior");
 }
+
+/// SPEC §5 (issue 8, part 2): "a full case" only when every counted item is
+/// covered in at least two calendar months; `sustained`, `months` and
+/// `first` in the JSON.
+#[test]
+fn the_verdict_never_claims_more_than_sustained_evidence() {
+    let env = TestEnv::new();
+    env.init();
+    let signals = [
+        "mid.signal.defines-success-criteria",
+        "mid.signal.prioritizes-by-customer-impact",
+        "mid.signal.aligns-on-customer-goals",
+    ];
+    let log = |title: &str, date: &str, signal: &str| {
+        env.cv(&[
+            "log",
+            "--title",
+            title,
+            "--date",
+            date,
+            "--signal",
+            signal,
+            "--url",
+            "https://example.com/proof",
+        ])
+        .ok();
+    };
+    for (i, signal) in signals.iter().enumerate() {
+        log(&format!("Once {i}"), "2026-10-05", signal);
+    }
+    let text = env.cv(&["report"]).ok().to_string();
+    assert!(
+        !text.contains("full case"),
+        "one instance each is not a full case:\n{text}"
+    );
+    assert!(text.contains("3 are shown only in one month"), "{text}");
+    assert!(text.contains("would make them sustained"), "{text}");
+    let json = env.cv(&["report", "--json"]).json();
+    let first = &json["signals"][0];
+    assert_eq!(first["sustained"], false);
+    assert_eq!(first["months"], 1);
+    assert_eq!(first["first"], "2026-10-05");
+
+    for (i, signal) in signals.iter().enumerate() {
+        log(&format!("Again {i}"), "2026-11-02", signal);
+    }
+    let text = env.cv(&["report"]).ok().to_string();
+    assert!(
+        text.contains("each in at least two months: your ledger makes a full case"),
+        "{text}"
+    );
+    let json = env.cv(&["report", "--json"]).json();
+    assert_eq!(json["signals"][0]["sustained"], true);
+    assert_eq!(json["signals"][0]["months"], 2);
+}

@@ -150,11 +150,29 @@ pub fn verdict(report: &Report) -> Option<String> {
         return None;
     }
     let target = report.to_name.as_deref().unwrap_or(&report.from_name);
+    // "A full case" only for evidence shown consistently (SPEC §5): every
+    // counted item covered, in at least two calendar months.
+    let once: Vec<&str> = r
+        .signals
+        .iter()
+        .filter(|c| c.covered && !c.sustained)
+        .map(|c| c.id.as_str())
+        .collect();
     Some(match (r.covered, r.total) {
         (_, 0) => "The framework lists nothing to measure here.".to_string(),
-        (c, t) if c == t => {
-            format!("Every item is evidenced: your ledger makes a full case for {target}.")
-        }
+        (c, t) if c == t && once.is_empty() => format!(
+            "Every item is evidenced, each in at least two months: your ledger makes a full case for {target}."
+        ),
+        (c, t) if c == t => format!(
+            "Every item is evidenced, but {} only in one month ({}): a second instance in another month would make {} sustained.",
+            if once.len() == 1 {
+                "one is shown".to_string()
+            } else {
+                format!("{} are shown", once.len())
+            },
+            once.join(", "),
+            if once.len() == 1 { "it" } else { "them" }
+        ),
         (0, _) => {
             "No item is evidenced yet: log entries with links or metrics against the items below."
                 .to_string()

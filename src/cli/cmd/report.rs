@@ -266,7 +266,10 @@ fn render_table(ui: &Ui, model: &Report) -> String {
 }
 
 fn coverage_table(ui: &Ui, rows: &[Coverage]) -> String {
-    let mut t = table::new(ui, &["status", "item", "entries", "proven", "last"]);
+    let mut t = table::new(
+        ui,
+        &["status", "item", "entries", "proven", "months", "last"],
+    );
     for c in rows {
         // Colour goes through comfy-table's cells, which measure widths
         // without the escape codes.
@@ -284,6 +287,12 @@ fn coverage_table(ui: &Ui, rows: &[Coverage]) -> String {
             comfy_table::Cell::new(format!("{}\n{}", table::cell(&c.text), c.id)),
             comfy_table::Cell::new(c.evidence),
             comfy_table::Cell::new(c.proven),
+            // Months with proof; one month is shown once, not sustained.
+            comfy_table::Cell::new(if c.covered && !c.sustained {
+                format!("{} (once)", c.months)
+            } else {
+                c.months.to_string()
+            }),
             comfy_table::Cell::new(
                 c.last
                     .map(|d| d.to_string())
