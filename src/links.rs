@@ -53,15 +53,7 @@ impl Link {
     /// with no remote has none.
     pub fn web_url(&self) -> Option<String> {
         match self {
-            Link::Commit { repo, sha, .. } if repo.starts_with("https://") => {
-                let sep = if repo.contains("gitlab") {
-                    "/-/commit/"
-                } else {
-                    "/commit/"
-                };
-                Some(format!("{repo}{sep}{sha}"))
-            }
-            Link::Commit { .. } => None,
+            Link::Commit { repo, sha, .. } => commit_page(repo, sha),
             Link::Pr { url, .. } | Link::Url { url, .. } => Some(url.clone()),
         }
     }
@@ -77,6 +69,31 @@ impl Link {
             Link::Url { url, .. } => url.clone(),
         }
     }
+}
+
+/// The web page of commit `sha` in `repo` (an https remote URL), where the
+/// forge is one whose layout is known: GitHub, GitLab, Bitbucket, and
+/// Gitea/Forgejo (Codeberg). Elsewhere, `None`: no page is guessed.
+pub fn commit_page(repo: &str, sha: &str) -> Option<String> {
+    let parsed = url::Url::parse(repo).ok()?;
+    if parsed.scheme() != "https" {
+        return None;
+    }
+    let host = parsed.host_str()?.to_ascii_lowercase();
+    let label = |name: &str| host == name || host.split('.').next() == Some(name);
+    let path = if host == "github.com" {
+        "commit"
+    } else if label("gitlab") || host == "gitlab.com" {
+        "-/commit"
+    } else if host == "bitbucket.org" {
+        "commits"
+    } else if host == "codeberg.org" || label("gitea") || label("forgejo") {
+        "commit"
+    } else {
+        return None;
+    };
+    let base = repo.trim_end_matches('/');
+    Some(format!("{base}/{path}/{sha}"))
 }
 
 /// Why a link argument was refused.
@@ -254,6 +271,27 @@ pub fn normalize_remote(url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn commit_pages_on_known_forges_only() {
+        let sha = "9fceb02d0ae598e95dc970b74767f19372d61af8";
+        let page = |repo: &str| commit_page(repo, sha);
+        assert_eq!(
+            page("https://github.com/acme/shop").as_deref(),
+            Some("https://github.com/acme/shop/commit/9fceb02d0ae598e95dc970b74767f19372d61af8")
+        );
+        assert!(page("https://gitlab.example.org/a/b").is_some_and(|u| u.contains("/-/commit/")));
+        assert!(page("https://gitlab.com/a/b").is_some_and(|u| u.contains("/-/commit/")));
+        assert!(page("https://bitbucket.org/a/b").is_some_and(|u| u.contains("/commits/")));
+        assert!(
+            page("https://codeberg.org/a/b")
+                .is_some_and(|u| u.ends_with(&format!("/commit/{sha}")))
+        );
+        // A host that merely mentions a forge in its path is not one.
+        assert_eq!(page("https://example.com/gitlab/b"), None);
+        assert_eq!(page("/home/ada/src/shop"), None);
+        assert_eq!(page("http://github.com/a/b"), None);
+    }
     use super::*;
 
     #[test]

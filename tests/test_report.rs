@@ -255,3 +255,160 @@ fn the_verdict_never_claims_more_than_sustained_evidence() {
     assert_eq!(json["signals"][0]["sustained"], true);
     assert_eq!(json["signals"][0]["months"], 2);
 }
+
+/// Issue 8 (must show, in part): the Markdown packet for a ledger with
+/// proven, claimed-only, out-of-window and private evidence.
+#[test]
+fn the_markdown_packet_cites_its_proof_and_keeps_private_entries_out() {
+    let env = TestEnv::new();
+    env.init();
+    let (repo, sha) = env.work_repo("shop", "Cache tax rules per region");
+    env.cv(&[
+        "log",
+        "--title",
+        "Cut checkout latency",
+        "--date",
+        "2026-10-01",
+        "--customer",
+        "EU shoppers",
+        "--outcome",
+        "p95 0.8 s",
+        "--metric",
+        "p95: 2.1 -> 0.8 s",
+        "--signal",
+        "mid.signal.defines-success-criteria",
+        "--commit",
+        "HEAD",
+        "--repo",
+        repo.to_str().expect("utf-8"),
+        "--pr",
+        "https://github.com/acme/shop/pull/4312",
+    ])
+    .ok();
+    env.cv(&[
+        "log",
+        "--title",
+        "Aligned with support",
+        "--date",
+        "2026-09-01",
+        "--signal",
+        "mid.signal.aligns-on-customer-goals",
+    ])
+    .ok();
+    env.cv(&[
+        "log",
+        "--title",
+        "Ancient history",
+        "--date",
+        "2024-01-01",
+        "--signal",
+        "mid.signal.prioritizes-by-customer-impact",
+        "--url",
+        "https://example.com/old",
+    ])
+    .ok();
+    let secret = env
+        .cv(&[
+            "log",
+            "--title",
+            "Secret Customer Deal",
+            "--date",
+            "2026-08-01",
+            "--customer",
+            "Megacorp",
+            "--signal",
+            "mid.signal.prioritizes-by-customer-impact",
+            "--url",
+            "https://example.com/secret",
+        ])
+        .ok()
+        .trim()
+        .to_string();
+    let rel = format!("entries/2026/{secret}.toml");
+    let text = env.read(&rel).replace("date = ", "private = true\ndate = ");
+    std::fs::write(env.ledger().join(&rel), text).expect("write");
+
+    let out = env.root().join("packet.md");
+    env.cv(&[
+        "report",
+        "--format",
+        "md",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ])
+    .ok();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&out).expect("stat").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "a packet names customers: owner only");
+    }
+    let md = std::fs::read_to_string(&out).expect("read");
+    // The proven claim carries every link, its metric and who it helped.
+    assert!(md.contains("**Cut checkout latency** (2026-10-01)"), "{md}");
+    assert!(md.contains("  - For: EU shoppers"), "{md}");
+    assert!(md.contains("  - p95: 2.1 s → 0.8 s"), "{md}");
+    assert!(
+        md.contains(&format!("in {}", repo.display())) || md.contains(&sha[..7]),
+        "{md}"
+    );
+    assert!(
+        md.contains("[PR #4312](https://github.com/acme/shop/pull/4312)"),
+        "{md}"
+    );
+    // The claim without proof says so; the out-of-window entry is absent.
+    assert!(
+        md.contains("claimed by 1 entry with no link or metric"),
+        "{md}"
+    );
+    assert!(!md.contains("Ancient history"), "{md}");
+    // Gaps carry the framework's questions and habits; the method closes it.
+    assert!(
+        md.contains("## Closing the gaps")
+            && md.contains("Questions to ask yourself:")
+            && md.contains("Habits to build:"),
+        "{md}"
+    );
+    assert!(
+        md.contains("## How readiness is computed")
+            && md.contains("not whether you should be promoted"),
+        "{md}"
+    );
+    // The private entry is left out, and counted.
+    assert!(
+        !md.contains("Secret Customer Deal") && !md.contains("Megacorp"),
+        "{md}"
+    );
+    assert!(md.contains("(1 private entry left out)"), "{md}");
+    let with = env.cv(&["report", "--format", "md", "--include-private"]);
+    assert!(with.ok().contains("Secret Customer Deal"), "{with}");
+}
+
+/// A commit on a known forge links its commit page; elsewhere, the short
+/// SHA and the repository.
+#[test]
+fn the_packet_links_commit_pages_only_on_known_forges() {
+    let env = TestEnv::new();
+    env.init();
+    let (repo, sha) = env.work_repo("shop", "Cache tax rules per region");
+    env.cv(&[
+        "log",
+        "--title",
+        "On GitHub",
+        "--signal",
+        "mid.signal.defines-success-criteria",
+        "--commit",
+        "HEAD",
+        "--repo",
+        repo.to_str().expect("utf-8"),
+    ])
+    .ok();
+    let md = env.cv(&["report", "--format", "md"]).ok().to_string();
+    assert!(
+        md.contains(&format!(
+            "[commit {}](https://github.com/acme/shop/commit/{sha})",
+            &sha[..7]
+        )),
+        "{md}"
+    );
+}

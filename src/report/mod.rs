@@ -3,6 +3,8 @@
 //! explaining the figure). Renderers turn this one model into each format.
 
 pub mod json;
+pub mod markdown;
+pub mod packet;
 
 use serde::Serialize;
 

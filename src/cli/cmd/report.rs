@@ -26,7 +26,8 @@ Examples:
   cv report --demo                  the report on a built-in sample ledger, no setup
   cv report                         your level to the next one, last 365 days
   cv report --to staff --since 2026-01-01
-  cv report --format json --out readiness.json")]
+  cv report --format json --out readiness.json
+  cv report --format md --out packet.md   a promotion packet to paste into a self-review")]
 pub struct Args {
     /// The level to report readiness for; the level below it is the one you are at [default: the one above your profile's level]
     #[arg(long, value_name = "LEVEL")]
@@ -58,6 +59,19 @@ pub enum Format {
     Table,
     /// The report model as JSON (shape in SPEC §5)
     Json,
+    /// A promotion packet in Markdown: each item with the entries and links behind it
+    Md,
+}
+
+/// Where the full entries the packet cites come from.
+enum Source {
+    /// The demo ledger, in memory.
+    Demo(Vec<crate::entry::Entry>),
+    /// A ledger, with the path of each entry in the window by id.
+    Ledger(
+        crate::ledger::Ledger,
+        std::collections::HashMap<String, String>,
+    ),
 }
 
 /// Runs `cv report`.
@@ -84,21 +98,27 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
     // Only entries inside the window matter; the rest are parsed (so broken
     // files are still reported) and dropped at once.
     let in_window = |e: crate::entry::Entry| window.contains(e.date).then(|| Evidence::from(e));
-    let (framework, config, entries) = match demo {
+    let (framework, config, entries, source) = match demo {
         Some((config, entries)) => {
-            let evidence: Vec<Evidence> = entries.into_iter().filter_map(in_window).collect();
-            (Framework::builtin()?, config, evidence)
+            let evidence: Vec<Evidence> = entries.iter().cloned().filter_map(in_window).collect();
+            (
+                Framework::builtin()?,
+                config,
+                evidence,
+                Source::Demo(entries),
+            )
         }
         None => {
             let ledger = ctx.ledger()?;
             let framework = ledger.framework()?;
-            let entries: Vec<Evidence> = ctx
-                .entries_as(&ledger, in_window)?
-                .entries
-                .into_iter()
-                .map(|s| s.entry)
+            let stored = ctx.entries_as(&ledger, in_window)?.entries;
+            let paths = stored
+                .iter()
+                .map(|s| (s.entry.id.clone(), s.path.clone()))
                 .collect();
-            (framework, ledger.config().clone(), entries)
+            let entries: Vec<Evidence> = stored.into_iter().map(|s| s.entry).collect();
+            let config = ledger.config().clone();
+            (framework, config, entries, Source::Ledger(ledger, paths))
         }
     };
     let (from, to) = match to_arg {
@@ -136,16 +156,66 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
     let text = match format {
         Format::Json => report::json::render(&model),
         Format::Table => render_table(&ctx.ui, &model),
+        Format::Md => report::markdown::render(&packet(model, &source)?),
     };
     match &args.out {
         Some(path) => {
-            std::fs::write(path, text).map_err(|e| {
+            write_private(path, text.as_bytes()).map_err(|e| {
                 CliError::failure(format!("cannot write {}", path.display())).hint(e.to_string())
             })?;
             ctx.ui.status(&format!("Wrote {}", path.display()));
             Ok(())
         }
         None => ctx.ui.out(&text),
+    }
+}
+
+/// The packet: the report, and in full only the entries its coverage cites.
+fn packet(model: Report, source: &Source) -> Result<report::packet::Packet, CliError> {
+    let ids = report::packet::Packet::cited_ids(&model);
+    let cited: Vec<crate::entry::Entry> = match source {
+        Source::Demo(all) => all
+            .iter()
+            .filter(|e| ids.contains(&e.id))
+            .cloned()
+            .collect(),
+        Source::Ledger(ledger, paths) => ids
+            .iter()
+            .filter_map(|id| paths.get(id))
+            .map(|path| ledger.entry_doc(path).map(|doc| doc.entry().clone()))
+            .collect::<Result<_, _>>()?,
+    };
+    Ok(report::packet::Packet::build(model, cited))
+}
+
+/// Writes a report file as only its owner may read it (it names customers
+/// and outcomes), whole or not at all: a temp file beside it, renamed over.
+fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp = dir.join(format!(".{name}.cv-tmp"));
+    let _ = std::fs::remove_file(&temp);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let written = options.open(&temp).and_then(|mut file| {
+        file.write_all(bytes)?;
+        file.sync_all()
+    });
+    match written.and_then(|()| std::fs::rename(&temp, path)) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let _ = std::fs::remove_file(&temp);
+            Err(e)
+        }
     }
 }
 
