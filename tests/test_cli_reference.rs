@@ -28,6 +28,7 @@ fn cli_reference_is_up_to_date() {
         "levels",
         "diff",
         "report",
+        "due",
         "completions",
         "man",
     ] {

@@ -412,3 +412,79 @@ fn the_packet_links_commit_pages_only_on_known_forges() {
         "{md}"
     );
 }
+
+/// SPEC §4 `cv due` (issue 8): a remeasure date that has come, or an
+/// outcome without a metric older than 30 days; the report mentions them.
+#[test]
+fn due_lists_what_to_measure_again_and_the_report_says_so() {
+    let env = TestEnv::new();
+    env.init();
+    env.cv(&[
+        "log",
+        "--title",
+        "Asked to be reminded",
+        "--date",
+        "2026-10-01",
+        "--remeasure",
+        "2026-11-20",
+    ])
+    .ok();
+    env.cv(&[
+        "log",
+        "--title",
+        "Told in words",
+        "--date",
+        "2026-09-01",
+        "--outcome",
+        "customers happier",
+    ])
+    .ok();
+    env.cv(&[
+        "log",
+        "--title",
+        "Measured",
+        "--date",
+        "2026-09-01",
+        "--outcome",
+        "faster",
+        "--metric",
+        "p95: 2 -> 1 s",
+    ])
+    .ok();
+    env.cv(&[
+        "log",
+        "--title",
+        "Later",
+        "--date",
+        "2026-10-01",
+        "--remeasure",
+        "2026-12-20",
+    ])
+    .ok();
+    let json = env.cv(&["due", "--json"]).json();
+    let rows = json.as_array().expect("array");
+    let ids: Vec<&str> = rows.iter().filter_map(|r| r["id"].as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "2026-09-01-told-in-words",
+            "2026-10-01-asked-to-be-reminded"
+        ]
+    );
+    assert_eq!(rows[1]["remeasure"], "2026-11-20");
+    assert_eq!(rows[1]["reason"], "remeasure was 2026-11-20");
+    assert!(
+        rows[0]["reason"]
+            .as_str()
+            .expect("reason")
+            .contains("no metric")
+    );
+    let table = env.cv(&["due"]);
+    assert!(table.ok().contains("Told in words"), "{table}");
+    let report = env.cv(&["report"]);
+    assert!(
+        report.ok().contains("2 entries are due for re-measurement"),
+        "{report}"
+    );
+    assert_eq!(env.cv(&["report", "--json"]).json()["due_for_remeasure"], 2);
+}

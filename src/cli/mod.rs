@@ -90,6 +90,7 @@ pub enum Command {
     Levels(cmd::levels::Args),
     Diff(cmd::diff::Args),
     Report(cmd::report::Args),
+    Due(cmd::due::Args),
     Completions(cmd::completions::Args),
     Man(cmd::man::Args),
 }
@@ -179,6 +180,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::Levels(args) => cmd::levels::run(&mut ctx, &args),
         Command::Diff(args) => cmd::diff::run(&mut ctx, &args),
         Command::Report(args) => cmd::report::run(&mut ctx, &args),
+        Command::Due(args) => cmd::due::run(&mut ctx, &args),
         Command::Completions(args) => cmd::completions::run(&mut ctx, &args),
         Command::Man(args) => cmd::man::run(&mut ctx, &args),
     }

@@ -43,6 +43,13 @@ pub fn render(p: &Packet) -> String {
             }
         );
     }
+    if p.report.due_for_remeasure > 0 {
+        let _ = write!(
+            out,
+            " · {} due for re-measurement",
+            p.report.due_for_remeasure
+        );
+    }
     let _ = writeln!(out, "\n\n**{}**", p.verdict);
 
     for section in &p.sections {

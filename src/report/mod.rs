@@ -50,6 +50,9 @@ pub struct Report {
     pub explanation: String,
     /// Private entries left out of the report.
     pub private_left_out: usize,
+    /// Entries in the window whose outcome is due to be measured again
+    /// (`cv due`); filled in by the caller, which sees whole entries.
+    pub due_for_remeasure: usize,
 }
 
 /// What to report on.
@@ -123,6 +126,7 @@ pub fn build<'a>(
         name: options.name.clone(),
         advice,
         private_left_out,
+        due_for_remeasure: 0,
         readiness,
     }
 }

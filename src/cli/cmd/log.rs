@@ -54,7 +54,7 @@ pub struct Args {
     /// Free text
     #[arg(long)]
     pub notes: Option<String>,
-    /// When to measure the outcome again (a date, stored as `remeasure`)
+    /// When to measure the outcome again; `cv due` lists it from that day
     #[arg(long, value_name = "DATE")]
     pub remeasure: Option<String>,
     /// Keep this entry out of reports unless --include-private (`cv list` marks it)

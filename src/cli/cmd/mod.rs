@@ -4,6 +4,7 @@
 pub mod check;
 pub mod completions;
 pub mod diff;
+pub mod due;
 pub mod edit;
 pub mod init;
 pub mod levels;

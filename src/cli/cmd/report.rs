@@ -97,7 +97,17 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
         .window(default_until)?;
     // Only entries inside the window matter; the rest are parsed (so broken
     // files are still reported) and dropped at once.
-    let in_window = |e: crate::entry::Entry| window.contains(e.date).then(|| Evidence::from(e));
+    let due = std::sync::atomic::AtomicUsize::new(0);
+    let today = ctx.today;
+    let in_window = |e: crate::entry::Entry| {
+        if !window.contains(e.date) {
+            return None;
+        }
+        if crate::due::reason(&e, today).is_some() && (args.include_private || !e.private) {
+            due.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        Some(Evidence::from(e))
+    };
     let (framework, config, entries, source) = match demo {
         Some((config, entries)) => {
             let evidence: Vec<Evidence> = entries.iter().cloned().filter_map(in_window).collect();
@@ -138,7 +148,8 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
         include_private: args.include_private,
         name: config.profile.name.clone(),
     };
-    let model = report::build(&framework, &entries, &options);
+    let mut model = report::build(&framework, &entries, &options);
+    model.due_for_remeasure = due.load(std::sync::atomic::Ordering::Relaxed);
     // An id no item answers to counts for nothing: say so rather than let
     // a typo in a hand-edited entry drop its evidence in silence.
     let unknown = entries
@@ -250,6 +261,22 @@ fn render_table(ui: &Ui, model: &Report) -> String {
         text.push_str(&format!(
             " ({} private left out; --include-private counts them)",
             model.private_left_out
+        ));
+    }
+    if model.due_for_remeasure > 0 {
+        text.push_str(&format!(
+            "\n{} {} due for re-measurement: `cv due` lists {}",
+            model.due_for_remeasure,
+            if model.due_for_remeasure == 1 {
+                "entry is"
+            } else {
+                "entries are"
+            },
+            if model.due_for_remeasure == 1 {
+                "it"
+            } else {
+                "them"
+            }
         ));
     }
     text.push_str("\n\n");
