@@ -488,3 +488,53 @@ fn due_lists_what_to_measure_again_and_the_report_says_so() {
     );
     assert_eq!(env.cv(&["report", "--json"]).json()["due_for_remeasure"], 2);
 }
+
+/// Issue 8 (must show): `--redact` output contains no customer name, title,
+/// outcome or entry id, and keeps dates, metrics and links.
+#[test]
+fn redact_keeps_the_proof_and_drops_the_names() {
+    let env = TestEnv::new();
+    env.init();
+    let id = env
+        .cv(&[
+            "log",
+            "--title",
+            "Megacorp renewal saved",
+            "--date",
+            "2026-10-01",
+            "--customer",
+            "Megacorp Inc",
+            "--outcome",
+            "Megacorp renewed for 3 years",
+            "--metric",
+            "churn risk: 0.8 -> 0.1",
+            "--signal",
+            "mid.signal.defines-success-criteria",
+            "--pr",
+            "https://github.com/acme/shop/pull/77",
+        ])
+        .ok()
+        .trim()
+        .to_string();
+    for args in [
+        vec!["report", "--format", "md", "--redact"],
+        vec!["report", "--json", "--redact"],
+        vec!["report", "--redact"],
+    ] {
+        let out = env.cv(&args).ok().to_string();
+        for secret in ["Megacorp", "renewal", &id] {
+            assert!(!out.contains(secret), "{args:?} leaks {secret}:\n{out}");
+        }
+        if args.contains(&"md") {
+            assert!(
+                out.contains("Customer A") && out.contains("2026-10-01"),
+                "{out}"
+            );
+            assert!(out.contains("churn risk: 0.8 → 0.1"), "{out}");
+            assert!(
+                out.contains("https://github.com/acme/shop/pull/77"),
+                "{out}"
+            );
+        }
+    }
+}

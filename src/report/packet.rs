@@ -181,3 +181,93 @@ pub fn evidence_line(c: &Coverage) -> String {
         Status::Missing => "no entry yet".to_string(),
     }
 }
+
+impl Packet {
+    /// The packet with what identifies customers and work replaced by
+    /// stable placeholders, for sharing beyond one's manager: titles,
+    /// customers, outcomes and link summaries (free text that may name a
+    /// customer), and entry ids (which repeat the title). Dates, metrics,
+    /// links and every figure are kept.
+    pub fn redact(mut self) -> Packet {
+        let names = redact_report(&mut self.report);
+        for section in &mut self.sections {
+            for c in &mut section.items {
+                rename_entries(c, &names);
+            }
+        }
+        let mut customers: BTreeMap<String, String> = BTreeMap::new();
+        let entries = std::mem::take(&mut self.entries);
+        for (id, mut e) in entries {
+            let new_id = names
+                .get(&id)
+                .cloned()
+                .unwrap_or_else(|| "entry".to_string());
+            e.title = title_placeholder(&new_id);
+            e.id = new_id.clone();
+            if let Some(customer) = e.customer.take() {
+                let next = customers.len();
+                let letter = customers
+                    .entry(customer)
+                    .or_insert_with(|| format!("Customer {}", letter_name(next)));
+                e.customer = Some(letter.clone());
+            }
+            if e.outcome.is_some() {
+                e.outcome = Some("(outcome redacted)".to_string());
+            }
+            for link in &mut e.links {
+                match link {
+                    Link::Commit { summary, .. }
+                    | Link::Pr { summary, .. }
+                    | Link::Url { summary, .. } => *summary = None,
+                }
+            }
+            self.entries.insert(new_id, e);
+        }
+        self
+    }
+}
+
+/// Replaces the entry ids a report cites with `entry-1`, `entry-2`… (in id
+/// order, so the same ledger gives the same names); returns the mapping.
+pub fn redact_report(report: &mut Report) -> BTreeMap<String, String> {
+    let names: BTreeMap<String, String> = Packet::cited_ids(report)
+        .into_iter()
+        .enumerate()
+        .map(|(i, id)| (id, format!("entry-{}", i + 1)))
+        .collect();
+    let r = &mut report.readiness;
+    for c in r
+        .signals
+        .iter_mut()
+        .chain(&mut r.behaviors)
+        .chain(&mut r.indicators)
+    {
+        rename_entries(c, &names);
+    }
+    names
+}
+
+fn rename_entries(c: &mut Coverage, names: &BTreeMap<String, String>) {
+    for id in &mut c.entries {
+        if let Some(new) = names.get(id) {
+            id.clone_from(new);
+        }
+    }
+}
+
+fn title_placeholder(id: &str) -> String {
+    format!("Entry {}", id.trim_start_matches("entry-"))
+}
+
+/// `A`, `B`, … `Z`, `AA`, `AB`…
+fn letter_name(mut n: usize) -> String {
+    let mut out = String::new();
+    loop {
+        out.insert(0, char::from(b'A' + (n % 26) as u8));
+        if n < 26 {
+            break;
+        }
+        n = n / 26 - 1;
+    }
+    out
+}

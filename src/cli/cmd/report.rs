@@ -47,6 +47,9 @@ pub struct Args {
     /// Count entries marked private = true
     #[arg(long)]
     pub include_private: bool,
+    /// Replace titles, customers, outcomes, link summaries and entry ids with placeholders ("Customer A"), keeping dates, metrics and links
+    #[arg(long)]
+    pub redact: bool,
     /// Report on the sample ledger built into cv (needs no ledger)
     #[arg(long)]
     pub demo: bool,
@@ -164,10 +167,17 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
         ));
         ctx.ui.hint("`cv check` names each one, with a suggestion");
     }
+    if args.redact && format != Format::Md {
+        report::packet::redact_report(&mut model);
+    }
     let text = match format {
         Format::Json => report::json::render(&model),
         Format::Table => render_table(&ctx.ui, &model),
-        Format::Md => report::markdown::render(&packet(model, &source)?),
+        Format::Md => {
+            let packet = packet(model, &source)?;
+            let packet = if args.redact { packet.redact() } else { packet };
+            report::markdown::render(&packet)
+        }
     };
     match &args.out {
         Some(path) => {
