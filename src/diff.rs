@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::framework::{Framework, Item, ItemKind, Mindset};
 use crate::level::LevelId;
+use crate::readiness::{self, Coverage, Evidence};
 
 /// One side of the comparison.
 #[derive(Debug, Clone, Serialize)]
@@ -43,6 +44,25 @@ pub struct LevelDiff {
     pub sections: Vec<Section>,
     /// Level-up signals of every level from FROM up to the one below TO.
     pub signals_on_the_way: Vec<Item>,
+    /// With `--evidence`: the user's coverage of every item above, by id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<std::collections::BTreeMap<String, Coverage>>,
+}
+
+impl LevelDiff {
+    /// Lays the user's evidence over every item of the comparison.
+    pub fn with_evidence(mut self, entries: &[&Evidence]) -> LevelDiff {
+        let items = self
+            .sections
+            .iter()
+            .flat_map(|s| s.from.iter().chain(&s.to))
+            .chain(&self.signals_on_the_way);
+        let coverage = items
+            .map(|item| (item.id.clone(), readiness::coverage(item, entries)))
+            .collect();
+        self.evidence = Some(coverage);
+        self
+    }
 }
 
 /// Why two levels cannot be compared.
@@ -95,6 +115,7 @@ pub fn compare(framework: &Framework, from: LevelId, to: LevelId) -> Result<Leve
         to: side(high),
         sections,
         signals_on_the_way,
+        evidence: None,
     })
 }
 

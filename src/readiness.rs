@@ -235,7 +235,9 @@ pub fn compute<'a>(
     }
 }
 
-fn coverage(item: &Item, entries: &[&Evidence]) -> Coverage {
+/// How well `entries` evidence `item` (SPEC §5), for any item: `cv diff
+/// --evidence` lays this over every item of two cards.
+pub fn coverage(item: &Item, entries: &[&Evidence]) -> Coverage {
     let listing: Vec<&&Evidence> = entries
         .iter()
         // An id from before a rename counts as the new one (`formerly`).

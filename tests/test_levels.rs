@@ -426,3 +426,70 @@ text = "Ships value alone"
     let err = levels.fails_with(1);
     assert!(err.contains("ladder.toml:18:8: slug 'ships-value' of mid.behavior.ships-value is already the slug of early.signal.ships-value"), "{levels}");
 }
+
+/// Issue 8 (must show): `cv diff mid senior --evidence --json` names the
+/// entries behind each covered item; the table marks coverage.
+#[test]
+fn diff_with_evidence_names_the_entries_behind_each_item() {
+    let env = TestEnv::new();
+    env.init();
+    let proven = env
+        .cv(&[
+            "log",
+            "--title",
+            "Defined success",
+            "--signal",
+            "mid.signal.defines-success-criteria",
+            "--url",
+            "https://example.com/a",
+        ])
+        .ok()
+        .trim()
+        .to_string();
+    let claimed = env
+        .cv(&[
+            "log",
+            "--title",
+            "Drove outcomes",
+            "--signal",
+            "senior.behavior.drives-measurable-outcomes",
+        ])
+        .ok()
+        .trim()
+        .to_string();
+    let json = env
+        .cv(&["diff", "mid", "senior", "--evidence", "--json"])
+        .json();
+    let ev = &json["evidence"];
+    assert_eq!(
+        ev["mid.signal.defines-success-criteria"]["entries"][0],
+        proven.as_str()
+    );
+    assert_eq!(
+        ev["mid.signal.defines-success-criteria"]["status"],
+        "proven"
+    );
+    assert_eq!(
+        ev["senior.behavior.drives-measurable-outcomes"]["entries"][0],
+        claimed.as_str()
+    );
+    assert_eq!(
+        ev["senior.behavior.drives-measurable-outcomes"]["status"],
+        "thin"
+    );
+    let text = env
+        .cv(&["diff", "mid", "senior", "--evidence"])
+        .ok()
+        .to_string();
+    assert!(text.contains("[✔ once: 1 of 1 proven]"), "{text}");
+    // The table wraps its cells: compare with the rules and breaks removed.
+    let flat: String = text
+        .split_whitespace()
+        .filter(|w| !matches!(*w, "│" | "┆"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(flat.contains("[claimed: 0 of 1 proven]"), "{text}");
+    // Without --evidence, no ledger is needed and no evidence is shown.
+    let plain = env.cv(&["diff", "mid", "senior", "--json"]).json();
+    assert!(plain.get("evidence").is_none());
+}

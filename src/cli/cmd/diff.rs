@@ -11,17 +11,23 @@ use crate::level::LevelId;
 ///
 /// The mindset shift, each section of the two cards side by side, and the
 /// level-up signals on the way (those of every level from FROM up to the one
-/// below TO).
+/// below TO). With --evidence, your ledger's coverage of every item, over the
+/// 365 days ending today: how many entries list it, how many prove it, and
+/// whether it is sustained (proof in two calendar months).
 #[derive(Debug, clap::Args)]
 #[command(after_long_help = "\
 Examples:
   cv diff mid senior
+  cv diff mid senior --evidence
   cv diff 1 3 --json")]
 pub struct Args {
     /// The level you are at
     pub from: String,
     /// The level you are looking at
     pub to: String,
+    /// Lay your ledger's evidence over every item (needs a ledger)
+    #[arg(long)]
+    pub evidence: bool,
 }
 
 /// Runs `cv diff`.
@@ -29,7 +35,17 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
     let from: LevelId = args.from.parse()?;
     let to: LevelId = args.to.parse()?;
     let framework = ctx.framework()?;
-    let d = diff::compare(&framework, from, to)?;
+    let mut d = diff::compare(&framework, from, to)?;
+    if args.evidence {
+        let ledger = ctx.ledger()?;
+        let window = crate::query::Range::default().window(ctx.today)?;
+        let entries = ctx.entries_as(&ledger, |e| {
+            (window.contains(e.date) && !e.private).then(|| crate::readiness::Evidence::from(e))
+        })?;
+        let records: Vec<&crate::readiness::Evidence> =
+            entries.entries.iter().map(|s| &s.entry).collect();
+        d = d.with_evidence(&records);
+    }
     let ui = &ctx.ui;
     if ctx.global.json {
         return ui.out_json(&d);
@@ -49,7 +65,12 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
         let mut t = table::new(ui, &[&d.from.name, &d.to.name]);
         let rows = section.from.len().max(section.to.len());
         for i in 0..rows {
-            let cell = |items: &[Item]| items.get(i).map(marked).unwrap_or_default();
+            let cell = |items: &[Item]| {
+                items
+                    .get(i)
+                    .map(|item| with_evidence(marked(item), item, d.evidence.as_ref()))
+                    .unwrap_or_default()
+            };
             t.add_row(vec![cell(&section.from), cell(&section.to)]);
         }
         text.push_str(&format!("\n{}\n{t}\n", ui.bold(section.heading)));
@@ -61,11 +82,34 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
     for item in &d.signals_on_the_way {
         text.push_str(&format!(
             "  - {}\n    {}\n",
-            marked(item),
+            with_evidence(marked(item), item, d.evidence.as_ref()),
             ui.paint(&item.id, "2")
         ));
     }
     ui.out(&text)
+}
+
+/// The item's text followed by what the user's evidence amounts to, when
+/// `--evidence` asked for it.
+fn with_evidence(
+    text: String,
+    item: &Item,
+    evidence: Option<&std::collections::BTreeMap<String, crate::readiness::Coverage>>,
+) -> String {
+    let Some(c) = evidence.and_then(|e| e.get(&item.id)) else {
+        return text;
+    };
+    let mark = match c.status {
+        crate::readiness::Status::Proven if c.sustained => "✔ sustained",
+        crate::readiness::Status::Proven => "✔ once",
+        crate::readiness::Status::Thin => "claimed",
+        crate::readiness::Status::Missing => "—",
+    };
+    if c.evidence == 0 {
+        format!("{text} [{mark}]")
+    } else {
+        format!("{text} [{mark}: {} of {} proven]", c.proven, c.evidence)
+    }
 }
 
 /// An item's text with the mark `cv levels` puts on a derived item, so no
