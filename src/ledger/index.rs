@@ -126,9 +126,39 @@ pub fn records(bytes: &[u8]) -> Option<Vec<Record>> {
     Some(out)
 }
 
+/// A folder whose tree the write changed: its id before and after.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TreeChange {
+    /// The folder, `""` for the root, else `entries`, `entries/2026`.
+    pub dir: String,
+    /// Its tree id in the commit the write was built on; `None` for a
+    /// folder the write creates.
+    pub old: Option<[u8; HASH_LEN]>,
+    /// Its tree id in the new commit.
+    pub new: [u8; HASH_LEN],
+}
+
 /// Returns the new index bytes, or `None` when the old index is outside
 /// what this module handles.
+///
+/// The cache-tree (TREE) is kept valid along the changed paths where that
+/// is provably right: a node that matched the old commit's tree (so the
+/// index held nothing else there) gets the new tree's id, as `git commit`
+/// would leave it. Anything else is invalidated. Why it matters: `git
+/// commit` reads the index before it locks it, and writes its copy back
+/// unless nothing in it needs updating; an index whose cache-tree is valid
+/// needs nothing, so a `git commit` that raced `cv` leaves cv's index alone
+/// instead of writing back one without cv's entry.
 pub fn rewrite(old: Option<&[u8]>, updates: &[Update]) -> Option<Vec<u8>> {
+    rewrite_with_trees(old, updates, &[])
+}
+
+/// [`rewrite`], revalidating the cache-tree nodes of `trees`.
+pub fn rewrite_with_trees(
+    old: Option<&[u8]>,
+    updates: &[Update],
+    trees: &[TreeChange],
+) -> Option<Vec<u8>> {
     let parsed = match old {
         Some(bytes) => parse(bytes)?,
         None => Parsed {
@@ -177,10 +207,21 @@ pub fn rewrite(old: Option<&[u8]>, updates: &[Update]) -> Option<Vec<u8>> {
     body[8..12].copy_from_slice(&count.to_be_bytes());
 
     let changed: Vec<&[u8]> = updates.iter().map(Update::path).collect();
+    // Stage-0 paths of the new index, to count what each folder covers.
+    let new_paths: Vec<Vec<u8>> = {
+        let mut paths: Vec<Vec<u8>> = parsed
+            .entries
+            .iter()
+            .filter(|(path, stage, _)| *stage == 0 && !touched(path))
+            .map(|(path, _, _)| path.to_vec())
+            .collect();
+        paths.extend(puts.iter().map(|(path, _)| path.to_vec()));
+        paths
+    };
     for (signature, data) in &parsed.extensions {
         let kept: Option<Vec<u8>> = match signature {
             b"REUC" => Some(data.to_vec()),
-            b"TREE" => invalidate_tree(data, &changed),
+            b"TREE" => invalidate_tree(data, &changed, trees, &new_paths),
             _ => None,
         };
         if let Some(data) = kept {
@@ -276,9 +317,15 @@ fn encode_entry(path: &[u8], oid: &[u8; HASH_LEN], stat: &Stat) -> Vec<u8> {
 }
 
 /// Marks the cache-tree nodes along each changed path invalid (entry count
-/// -1, no id), as git's `cache_tree_invalidate_path` does; git rebuilds them
-/// on its next commit. Returns `None` (drop the extension) if it does not parse.
-fn invalidate_tree(data: &[u8], changed: &[&[u8]]) -> Option<Vec<u8>> {
+/// -1, no id), as git's `cache_tree_invalidate_path` does, then revalidates
+/// those `trees` says are provably the new commit's (see [`rewrite`]).
+/// Returns `None` (drop the extension) if it does not parse.
+fn invalidate_tree(
+    data: &[u8],
+    changed: &[&[u8]],
+    trees: &[TreeChange],
+    new_paths: &[Vec<u8>],
+) -> Option<Vec<u8>> {
     struct Node {
         name: Vec<u8>,
         entries: i64,
@@ -332,17 +379,113 @@ fn invalidate_tree(data: &[u8], changed: &[&[u8]]) -> Option<Vec<u8>> {
             write(child, out);
         }
     }
+    /// The node of `dir` (`a/b`), if the cache-tree has one.
+    fn find<'n>(node: &'n mut Node, dir: &[u8]) -> Option<&'n mut Node> {
+        if dir.is_empty() {
+            return Some(node);
+        }
+        let (first, rest) = match dir.iter().position(|&b| b == b'/') {
+            Some(slash) => (&dir[..slash], &dir[slash + 1..]),
+            None => (dir, &[][..]),
+        };
+        let child = node.children.iter_mut().find(|c| c.name == first)?;
+        find(child, rest)
+    }
     let mut at = 0;
     let mut root = parse_node(data, &mut at)?;
     if at != data.len() {
         return None;
     }
+    // Which folders the new cache-tree can vouch for: those whose node
+    // matched the old commit's tree before anything changed (the index
+    // held nothing else there), and those the write creates, under one of
+    // those (they hold nothing but what the write put there).
+    let mut vouched: Vec<&TreeChange> = trees
+        .iter()
+        .filter(|t| {
+            t.old.is_some()
+                && find(&mut root, t.dir.as_bytes()).is_some_and(|n| {
+                    n.entries >= 0 && n.oid.as_deref() == t.old.as_ref().map(|o| &o[..])
+                })
+        })
+        .collect();
+    let mut created: Vec<&TreeChange> = trees.iter().filter(|t| t.old.is_none()).collect();
+    // Parents first, so a chain of new folders is vouched for link by link.
+    created.sort_by_key(|t| t.dir.matches('/').count());
+    for t in created {
+        let parent = t.dir.rsplit_once('/').map_or("", |(p, _)| p);
+        if vouched.iter().any(|v| v.dir == parent) {
+            vouched.push(t);
+        }
+    }
     for path in changed {
         invalidate(&mut root, path);
+    }
+    let valid = |dir: &str| vouched.iter().any(|t| t.dir == dir);
+    // New folders get nodes, in git's order (shorter names first).
+    for t in trees.iter().filter(|t| t.old.is_none() && valid(&t.dir)) {
+        let (parent, name) = t.dir.rsplit_once('/').unwrap_or(("", t.dir.as_str()));
+        let Some(node) = find(&mut root, parent.as_bytes()) else {
+            continue;
+        };
+        if node.children.iter().all(|c| c.name != name.as_bytes()) {
+            node.children.push(Node {
+                name: name.as_bytes().to_vec(),
+                entries: -1,
+                oid: None,
+                children: Vec::new(),
+            });
+            node.children
+                .sort_by(|a, b| (a.name.len(), &a.name).cmp(&(b.name.len(), &b.name)));
+        }
+    }
+    // A folder is revalidated only with all its ancestors (a valid node
+    // under an invalid one means nothing to git), and only when the folder
+    // of every changed path under it is vouched for too.
+    let chain_valid = |dir: &str| {
+        let mut acc = String::new();
+        valid("")
+            && dir.split('/').filter(|p| !p.is_empty()).all(|part| {
+                if !acc.is_empty() {
+                    acc.push('/');
+                }
+                acc.push_str(part);
+                valid(&acc)
+            })
+    };
+    for t in &vouched {
+        if !chain_valid(&t.dir) {
+            continue;
+        }
+        let prefix = if t.dir.is_empty() {
+            Vec::new()
+        } else {
+            format!("{}/", t.dir).into_bytes()
+        };
+        let covers_every_change = changed.iter().filter(|p| p.starts_with(&prefix)).all(|p| {
+            let dir = parent_dir(p);
+            dir.is_empty() || valid(std::str::from_utf8(dir).unwrap_or("\u{0}"))
+        });
+        if !covers_every_change {
+            continue;
+        }
+        let count = new_paths.iter().filter(|p| p.starts_with(&prefix)).count();
+        if let Some(node) = find(&mut root, t.dir.as_bytes()) {
+            node.entries = i64::try_from(count).ok()?;
+            node.oid = Some(t.new.to_vec());
+        }
     }
     let mut out = Vec::with_capacity(data.len());
     write(&root, &mut out);
     Some(out)
+}
+
+/// The folder part of a path of bytes (`a/b/c` → `a/b`, `c` → ``).
+fn parent_dir(path: &[u8]) -> &[u8] {
+    match path.iter().rposition(|&b| b == b'/') {
+        Some(at) => &path[..at],
+        None => &[],
+    }
 }
 
 #[cfg(test)]

@@ -198,7 +198,7 @@ impl Writer {
             drop(index_lock);
             return undo(self, &journal, e);
         }
-        let new_index = match self.new_index(&planned) {
+        let mut new_index = match self.new_index(&planned, commit) {
             Ok(bytes) => bytes,
             Err(e) => {
                 drop(index_lock);
@@ -220,9 +220,11 @@ impl Writer {
                     match rebuilt.and_then(|c| {
                         commit = c;
                         journal.commit = Some(c.to_string());
-                        write_durably(&journal::path(&git_dir), journal.to_text().as_bytes())
+                        write_durably(&journal::path(&git_dir), journal.to_text().as_bytes())?;
+                        // The index's cache-tree names the commit's trees.
+                        self.new_index(&planned, c)
                     }) {
-                        Ok(()) => {}
+                        Ok(bytes) => new_index = bytes,
                         Err(e) => {
                             drop(index_lock);
                             return undo(self, &journal, e);
@@ -399,11 +401,25 @@ impl Writer {
     }
 
     /// Step 5: the files.
+    ///
+    /// Each new file's mtime is set two seconds back. A file modified in the
+    /// same clock tick as the index is "racily clean" to git, which makes
+    /// the next `git status` rewrite the index, and a `git commit` that read
+    /// the index a moment earlier then writes back a copy without cv's
+    /// entry. Older than the index, the entry is simply clean.
     fn write_files(&self, changes: &[Change]) -> Result<(), LedgerError> {
+        let past = std::time::SystemTime::now() - std::time::Duration::from_secs(2);
         for change in changes {
             let file = self.root.join(&change.path);
             match &change.content {
-                Some(bytes) => write_durably(&file, bytes)?,
+                Some(bytes) => {
+                    write_durably(&file, bytes)?;
+                    std::fs::File::options()
+                        .write(true)
+                        .open(&file)
+                        .and_then(|f| f.set_modified(past))
+                        .map_err(LedgerError::io("set the time of", &file))?;
+                }
                 None => remove_durably(&file)?,
             }
         }
@@ -485,16 +501,66 @@ impl Writer {
     /// index.lock before the commit is published: an index cv cannot update
     /// (a split or sparse index libgit2 cannot read either) stops the write
     /// while nothing is committed.
-    fn new_index(&self, planned: &[Planned<'_>]) -> Result<Vec<u8>, LedgerError> {
+    fn new_index(&self, planned: &[Planned<'_>], commit: Oid) -> Result<Vec<u8>, LedgerError> {
         let blobs: Blobs = planned
             .iter()
             .map(|p| (p.change.path.clone(), p.blob))
             .collect();
-        self.index_with(&blobs)
+        let trees = self.tree_changes(&blobs, commit).unwrap_or_default();
+        self.index_with(&blobs, &trees)
     }
 
-    /// The index as it is now, with `blobs` (and the files' stat data).
-    fn index_with(&self, blobs: &[(String, Option<Oid>)]) -> Result<Vec<u8>, LedgerError> {
+    /// For each folder on the changed paths, its tree in `commit`'s parent
+    /// and in `commit`: what lets the index's cache-tree stay valid.
+    fn tree_changes(
+        &self,
+        blobs: &[(String, Option<Oid>)],
+        commit: Oid,
+    ) -> Option<Vec<index::TreeChange>> {
+        let commit = self.repo.find_commit(commit).ok()?;
+        let new = commit.tree().ok()?;
+        let old = commit.parent(0).ok()?.tree().ok()?;
+        let id_of = |tree: &Tree<'_>, dir: &str| -> Option<[u8; 20]> {
+            let oid = if dir.is_empty() {
+                tree.id()
+            } else {
+                tree.get_path(Path::new(dir)).ok()?.id()
+            };
+            Some(oid_bytes(oid))
+        };
+        let mut dirs: Vec<String> = vec![String::new()];
+        for (path, _) in blobs {
+            let mut acc = String::new();
+            for part in path.split('/').collect::<Vec<_>>().split_last()?.1 {
+                if !acc.is_empty() {
+                    acc.push('/');
+                }
+                acc.push_str(part);
+                if !dirs.contains(&acc) {
+                    dirs.push(acc.clone());
+                }
+            }
+        }
+        Some(
+            dirs.into_iter()
+                .filter_map(|dir| {
+                    Some(index::TreeChange {
+                        old: id_of(&old, &dir),
+                        new: id_of(&new, &dir)?,
+                        dir,
+                    })
+                })
+                .collect(),
+        )
+    }
+
+    /// The index as it is now, with `blobs` (and the files' stat data), its
+    /// cache-tree revalidated along `trees`.
+    fn index_with(
+        &self,
+        blobs: &[(String, Option<Oid>)],
+        trees: &[index::TreeChange],
+    ) -> Result<Vec<u8>, LedgerError> {
         let git_dir = self.repo.path();
         let path = git_dir.join("index");
         let old = read_if_present(&path)?;
@@ -509,7 +575,7 @@ impl Writer {
                 None => index::Update::Remove { path: path.clone() },
             });
         }
-        match index::rewrite(old.as_deref(), &updates) {
+        match index::rewrite_with_trees(old.as_deref(), &updates, trees) {
             Some(bytes) => Ok(bytes),
             None => self
                 .index_with_libgit2(old.as_deref(), blobs)
@@ -684,7 +750,7 @@ impl Writer {
                 git_dir.join(OWN_INDEX_LOCK),
                 GIT_LOCK_WAIT,
             )?;
-            let bytes = self.index_with(&index_updates)?;
+            let bytes = self.index_with(&index_updates, &[])?;
             lock.file()
                 .write_all(&bytes)
                 .map_err(LedgerError::io("write", git_dir.join("index.lock")))?;
