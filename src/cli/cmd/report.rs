@@ -1,4 +1,5 @@
-//! `cv report`: promotion readiness as a table or JSON.
+//! `cv report`: promotion readiness as a table, JSON, or a promotion packet
+//! (Markdown or HTML).
 
 use std::path::PathBuf;
 
@@ -27,7 +28,8 @@ Examples:
   cv report                         your level to the next one, last 365 days
   cv report --to staff --since 2026-01-01
   cv report --format json --out readiness.json
-  cv report --format md --out packet.md   a promotion packet to paste into a self-review")]
+  cv report --format md --out packet.md   a promotion packet to paste into a self-review
+  cv report --format html --out packet.html   the packet with charts, to show or print")]
 pub struct Args {
     /// The level to report readiness for; the level below it is the one you are at [default: the one above your profile's level]
     #[arg(long, value_name = "LEVEL")]
@@ -61,6 +63,8 @@ pub enum Format {
     Json,
     /// A promotion packet in Markdown: each item with the entries and links behind it
     Md,
+    /// A self-contained HTML page with charts, to show or print to PDF
+    Html,
 }
 
 /// Where the full entries the packet cites come from.
@@ -157,6 +161,7 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
         Format::Json => report::json::render(&model),
         Format::Table => render_table(&ctx.ui, &model),
         Format::Md => report::markdown::render(&packet(model, &source)?),
+        Format::Html => report::html::render(&packet(model, &source)?),
     };
     match &args.out {
         Some(path) => {
