@@ -3,6 +3,9 @@
 /// The built-in Customer Value framework.
 pub const FRAMEWORK: &str = include_str!("../content/framework.toml");
 
+/// The HTML report's style sheet, inlined into every page it writes.
+pub const REPORT_CSS: &str = include_str!("../content/report.css");
+
 /// The demo ledger's `cv.toml`.
 pub const DEMO_CONFIG: &str = include_str!("../content/demo/cv.toml");
 

@@ -19,4 +19,5 @@ mod test_levels;
 mod test_link;
 mod test_log;
 mod test_report;
+mod test_report_html;
 mod test_write_path;

@@ -518,6 +518,7 @@ fn redact_keeps_the_proof_and_drops_the_names() {
         .to_string();
     for args in [
         vec!["report", "--format", "md", "--redact"],
+        vec!["report", "--format", "html", "--redact"],
         vec!["report", "--json", "--redact"],
         vec!["report", "--redact"],
     ] {

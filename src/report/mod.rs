@@ -2,6 +2,7 @@
 //! names, the framework's questions and habits for the gaps, the sentence
 //! explaining the figure). Renderers turn this one model into each format.
 
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod packet;

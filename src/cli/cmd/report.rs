@@ -1,4 +1,5 @@
-//! `cv report`: promotion readiness as a table or JSON.
+//! `cv report`: promotion readiness as a table, JSON, or a promotion packet
+//! (Markdown or HTML).
 
 use std::path::PathBuf;
 
@@ -27,7 +28,8 @@ Examples:
   cv report                         your level to the next one, last 365 days
   cv report --to staff --since 2026-01-01
   cv report --format json --out readiness.json
-  cv report --format md --out packet.md   a promotion packet to paste into a self-review")]
+  cv report --format md --out packet.md   a promotion packet to paste into a self-review
+  cv report --format html --out packet.html   the packet with charts, to show or print")]
 pub struct Args {
     /// The level to report readiness for; the level below it is the one you are at [default: the one above your profile's level]
     #[arg(long, value_name = "LEVEL")]
@@ -64,6 +66,8 @@ pub enum Format {
     Json,
     /// A promotion packet in Markdown: each item with the entries and links behind it
     Md,
+    /// A self-contained HTML page with charts, to show or print to PDF
+    Html,
 }
 
 /// Where the full entries the packet cites come from.
@@ -167,16 +171,19 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
         ));
         ctx.ui.hint("`cv check` names each one, with a suggestion");
     }
-    if args.redact && format != Format::Md {
+    if args.redact && !matches!(format, Format::Md | Format::Html) {
         report::packet::redact_report(&mut model);
     }
     let text = match format {
         Format::Json => report::json::render(&model),
         Format::Table => render_table(&ctx.ui, &model),
-        Format::Md => {
+        Format::Md | Format::Html => {
             let packet = packet(model, &source)?;
             let packet = if args.redact { packet.redact() } else { packet };
-            report::markdown::render(&packet)
+            match format {
+                Format::Html => report::html::render(&packet),
+                _ => report::markdown::render(&packet),
+            }
         }
     };
     match &args.out {
