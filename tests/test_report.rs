@@ -539,3 +539,44 @@ fn redact_keeps_the_proof_and_drops_the_names() {
         }
     }
 }
+
+/// Issue 8: the table names the entries behind each covered item, and keeps
+/// fitting 80 columns.
+#[test]
+fn the_table_names_the_entries_behind_each_item_at_80_columns() {
+    let env = TestEnv::new();
+    env.init();
+    for (title, date) in [
+        (
+            "Cut checkout latency for EU shoppers on every mobile device",
+            "2026-10-01",
+        ),
+        ("Typo-tolerant search", "2026-08-01"),
+    ] {
+        env.cv(&[
+            "log",
+            "--title",
+            title,
+            "--date",
+            date,
+            "--signal",
+            "mid.signal.defines-success-criteria",
+            "--url",
+            "https://example.com/p",
+        ])
+        .ok();
+    }
+    let mut cmd = env.command(env!("CARGO_BIN_EXE_cv"));
+    cmd.arg("report").env("COLUMNS", "80");
+    let out = cmd.output().expect("cv report");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    for line in text.lines() {
+        assert!(line.chars().count() <= 80, "{line:?} is wider than 80");
+    }
+    assert!(text.contains("· 2026-10-01 Cut checkout latency"), "{text}");
+    assert!(text.contains("· 2026-08-01 Typo-tolerant search"), "{text}");
+    assert!(
+        text.contains("2 of 2 proven") && text.contains("2 months"),
+        "{text}"
+    );
+}

@@ -39,6 +39,59 @@ fn styled(ui: &Ui, header: &[&str], preset: comfy_table::TableStyle) -> Table {
     table
 }
 
+/// The width output fits: the terminal's, else `COLUMNS`, else 100.
+pub fn width(ui: &Ui) -> usize {
+    let from_env = || {
+        std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(100)
+    };
+    if ui.stdout_is_terminal() {
+        dialoguer::console::Term::stdout()
+            .size_checked()
+            .map_or_else(from_env, |(_, cols)| usize::from(cols))
+    } else {
+        from_env()
+    }
+}
+
+/// Wraps every line of prose in `text` to `width` columns at spaces, keeping
+/// its indent (and a list item's `- `) on the lines it continues onto;
+/// table lines (drawn with box characters) are left as they are.
+pub fn wrap_prose(text: &str, width: usize) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let boxed = line.starts_with(['┌', '│', '╞', '├', '└', '╭', '╰']);
+        if boxed || line.chars().count() <= width {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        let indent = line.len() - line.trim_start().len();
+        let bullet = if line.trim_start().starts_with("- ") { 2 } else { 0 };
+        let hang = " ".repeat(indent + bullet);
+        let mut current = String::new();
+        for word in line.split(' ') {
+            let used = current.chars().count();
+            if used > 0 && used + 1 + word.chars().count() > width && !current.trim().is_empty() {
+                out.push_str(current.trim_end());
+                out.push('\n');
+                current = hang.clone();
+            } else if used > 0 {
+                current.push(' ');
+            }
+            current.push_str(word);
+        }
+        out.push_str(current.trim_end());
+        out.push('\n');
+    }
+    if !text.ends_with('\n') {
+        out.pop();
+    }
+    out
+}
+
 /// Longest text a table cell shows, in characters.
 pub const MAX_CELL: usize = 300;
 

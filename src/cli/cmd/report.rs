@@ -171,12 +171,19 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
         ));
         ctx.ui.hint("`cv check` names each one, with a suggestion");
     }
-    if args.redact && !matches!(format, Format::Md | Format::Html) {
+    if args.redact && format == Format::Json {
         report::packet::redact_report(&mut model);
     }
     let text = match format {
         Format::Json => report::json::render(&model),
-        Format::Table => render_table(&ctx.ui, &model),
+        Format::Table => {
+            // The entries behind each item are named: read in full only
+            // those the coverage cites, as the packet does.
+            let packet = packet(model, &source)?;
+            let packet = if args.redact { packet.redact() } else { packet };
+            let text = render_table(&ctx.ui, &packet.report, &packet.entries);
+            table::wrap_prose(&text, table::width(&ctx.ui))
+        }
         Format::Md | Format::Html => {
             let packet = packet(model, &source)?;
             let packet = if args.redact { packet.redact() } else { packet };
@@ -247,7 +254,11 @@ fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     }
 }
 
-fn render_table(ui: &Ui, model: &Report) -> String {
+fn render_table(
+    ui: &Ui,
+    model: &Report,
+    cited: &std::collections::BTreeMap<String, report::packet::Cited>,
+) -> String {
     let r = &model.readiness;
     let mut text = String::new();
     let who = if model.name.is_empty() {
@@ -338,7 +349,7 @@ fn render_table(ui: &Ui, model: &Report) -> String {
     text.push_str(&format!(
         "\n{}\n{}\n",
         ui.bold(&basis_heading),
-        coverage_table(ui, &r.signals)
+        coverage_table(ui, &r.signals, cited)
     ));
     if let Some(to) = &model.to_name {
         let mut next: Vec<Coverage> = r.behaviors.clone();
@@ -348,7 +359,7 @@ fn render_table(ui: &Ui, model: &Report) -> String {
             ui.bold(&format!(
                 "Already operating at the next level ({to}: behaviors and indicators)"
             )),
-            coverage_table(ui, &next)
+            coverage_table(ui, &next, cited)
         ));
     }
     if !r.gaps.is_empty() {
@@ -379,11 +390,36 @@ fn render_table(ui: &Ui, model: &Report) -> String {
     text
 }
 
-fn coverage_table(ui: &Ui, rows: &[Coverage]) -> String {
-    let mut t = table::new(
-        ui,
-        &["status", "item", "entries", "proven", "months", "last"],
-    );
+/// The item cell: its text, its id, then the entries behind it (newest
+/// first, a few by title, the rest counted).
+fn item_cell(
+    c: &Coverage,
+    cited: &std::collections::BTreeMap<String, report::packet::Cited>,
+) -> String {
+    let mut cell = format!("{}\n{}", table::cell(&c.text), c.id);
+    for id in c.entries.iter().take(NAMED) {
+        match cited.get(id) {
+            Some(e) => cell.push_str(&format!("\n· {} {}", e.date, table::cell(&e.title))),
+            None => cell.push_str(&format!("\n· {id}")),
+        }
+    }
+    if c.entries.len() > NAMED {
+        cell.push_str(&format!("\n· and {} more", c.entries.len() - NAMED));
+    }
+    cell
+}
+
+/// How many entries are named under an item; more are counted.
+const NAMED: usize = 3;
+
+fn coverage_table(
+    ui: &Ui,
+    rows: &[Coverage],
+    cited: &std::collections::BTreeMap<String, report::packet::Cited>,
+) -> String {
+    // Three columns, so the item (and the entries under it) keeps most of
+    // an 80-column terminal.
+    let mut t = table::new(ui, &["status", "item", "evidence"]);
     for c in rows {
         // Colour goes through comfy-table's cells, which measure widths
         // without the escape codes.
@@ -396,23 +432,26 @@ fn coverage_table(ui: &Ui, rows: &[Coverage]) -> String {
         if ui.color() {
             status = status.fg(color);
         }
+        let evidence = if c.evidence == 0 {
+            "-".to_string()
+        } else {
+            // Months with proof; one month is shown once, not sustained.
+            let months = match (c.months, c.sustained) {
+                (0, _) => "no proof".to_string(),
+                (1, _) => "1 month (once)".to_string(),
+                (n, _) => format!("{n} months"),
+            };
+            let last = c.last.map(|d| format!("\nlast {d}")).unwrap_or_default();
+            format!("{} of {} proven\n{months}{last}", c.proven, c.evidence)
+        };
         t.add_row(vec![
             status,
-            comfy_table::Cell::new(format!("{}\n{}", table::cell(&c.text), c.id)),
-            comfy_table::Cell::new(c.evidence),
-            comfy_table::Cell::new(c.proven),
-            // Months with proof; one month is shown once, not sustained.
-            comfy_table::Cell::new(if c.covered && !c.sustained {
-                format!("{} (once)", c.months)
-            } else {
-                c.months.to_string()
-            }),
-            comfy_table::Cell::new(
-                c.last
-                    .map(|d| d.to_string())
-                    .unwrap_or_else(|| "-".to_string()),
-            ),
+            comfy_table::Cell::new(item_cell(c, cited)),
+            comfy_table::Cell::new(evidence),
         ]);
+    }
+    if let Some(column) = t.column_mut(2) {
+        column.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
     }
     t.to_string()
 }
