@@ -493,3 +493,43 @@ fn diff_with_evidence_names_the_entries_behind_each_item() {
     let plain = env.cv(&["diff", "mid", "senior", "--json"]).json();
     assert!(plain.get("evidence").is_none());
 }
+
+/// Issue 8, item 9: the example ladder in content/examples loads, passes
+/// `cv check`, and drives a report.
+#[test]
+fn the_example_ladder_is_a_working_custom_framework() {
+    let env = TestEnv::new();
+    env.init();
+    let example =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content/examples/ladder.toml");
+    std::fs::copy(&example, env.ledger().join("ladder.toml")).expect("copy");
+    let config = env
+        .read("cv.toml")
+        .replace("[framework]\n", "[framework]\npath = \"ladder.toml\"\n");
+    std::fs::write(env.ledger().join("cv.toml"), config).expect("write");
+    env.git(&env.ledger(), &["add", "-A"]);
+    env.git(
+        &env.ledger(),
+        &["commit", "-q", "-m", "use the Acme ladder"],
+    );
+    env.cv(&["check"]).ok();
+    let levels = env.cv(&["levels", "--json"]).json();
+    assert_eq!(levels.as_array().expect("array").len(), 2);
+    env.cv(&[
+        "log",
+        "--title",
+        "Metric first",
+        "--signal",
+        "defines-a-success-metric",
+        "--url",
+        "https://example.com/m",
+    ])
+    .ok();
+    let report = env.cv(&["report", "--to", "mid", "--json"]).json();
+    assert_eq!(report["from"], "early");
+    assert_eq!(
+        report["behaviors"][0]["id"],
+        "mid.behavior.defines-a-success-metric"
+    );
+    assert_eq!(report["behaviors"][0]["status"], "proven");
+}

@@ -69,7 +69,11 @@ pub fn wrap_prose(text: &str, width: usize) -> String {
             continue;
         }
         let indent = line.len() - line.trim_start().len();
-        let bullet = if line.trim_start().starts_with("- ") { 2 } else { 0 };
+        let bullet = if line.trim_start().starts_with("- ") {
+            2
+        } else {
+            0
+        };
         let hang = " ".repeat(indent + bullet);
         let mut current = String::new();
         for word in line.split(' ') {
