@@ -580,3 +580,18 @@ fn the_table_names_the_entries_behind_each_item_at_80_columns() {
         "{text}"
     );
 }
+
+/// Issue 8, item 10: the demo's Markdown packet and table as snapshots
+/// (tests/snapshots/), so any change to what a reader sees is a reviewed
+/// diff (`cargo insta review`). The demo is dated and CV_TODAY fixed, so
+/// the output is stable.
+#[test]
+fn snapshots_of_the_demo_packet_and_table() {
+    let env = TestEnv::new();
+    let md = env.cv(&["report", "--demo", "--format", "md"]);
+    insta::assert_snapshot!("demo_packet_md", md.ok());
+    let mut cmd = env.command(env!("CARGO_BIN_EXE_cv"));
+    cmd.args(["report", "--demo"]).env("COLUMNS", "100");
+    let out = cmd.output().expect("cv report");
+    insta::assert_snapshot!("demo_report_table", String::from_utf8_lossy(&out.stdout));
+}

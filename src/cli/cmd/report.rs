@@ -105,7 +105,12 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
     // Only entries inside the window matter; the rest are parsed (so broken
     // files are still reported) and dropped at once.
     let due = std::sync::atomic::AtomicUsize::new(0);
-    let today = ctx.today;
+    // The demo is dated: what is due is counted on its own calendar.
+    let today = if demo.is_some() {
+        default_until
+    } else {
+        ctx.today
+    };
     let in_window = |e: crate::entry::Entry| {
         if !window.contains(e.date) {
             return None;
