@@ -39,6 +39,9 @@ pub enum Kind {
     EarlyDate,
     /// A metric without a name, or with a value that is not a number.
     BadMetric,
+    /// `private` where it does nothing (in a link or metric table, or
+    /// spelt with capitals): the entry is not private as its author meant.
+    MisplacedPrivate,
     /// A link whose SHA, URL or repository is malformed.
     BadLink,
     /// A path under `entries/` cv does not read: a link, a FIFO, a folder
@@ -208,6 +211,51 @@ fn check_text(
                     format!("did you mean {}?", closest.join(" or "))
                 },
             ),
+        }
+    }
+    // A `private = true` appended at the end of a file lands in the last
+    // [[links]] table; `Private` is another key. Either way the entry goes
+    // into every export: say so.
+    if let Ok(table) = body.parse::<toml::Table>() {
+        let mut misplaced = Vec::new();
+        for (key, _) in table.iter() {
+            if key != "private" && key.eq_ignore_ascii_case("private") {
+                misplaced.push((
+                    vec![key.clone()],
+                    format!("'{key}' is not the key 'private'"),
+                ));
+            }
+        }
+        for array in ["links", "metrics"] {
+            if let Some(toml::Value::Array(items)) = table.get(array) {
+                for (i, item) in items.iter().enumerate() {
+                    if item
+                        .as_table()
+                        .is_some_and(|t| t.keys().any(|k| k.eq_ignore_ascii_case("private")))
+                    {
+                        misplaced.push((
+                            vec![array.to_string(), i.to_string()],
+                            format!(
+                                "'private' is inside [[{array}]] number {}, where it does nothing",
+                                i + 1
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        for (at, message) in misplaced {
+            let span = if at.len() == 2 {
+                spans.at_index(&at[0], at[1].parse().unwrap_or(0))
+            } else {
+                spans.at(&[at[0].as_str()])
+            };
+            add(
+                span,
+                Kind::MisplacedPrivate,
+                format!("{message}: the entry is not private"),
+                "write `private = true` near the top of the file, before any [[links]] or [[metrics]]".to_string(),
+            );
         }
     }
     for (i, metric) in entry.metrics.iter().enumerate() {

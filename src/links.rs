@@ -47,6 +47,19 @@ impl Link {
         }
     }
 
+    /// True for a link `cv check` accepts: a commit with a full SHA and a
+    /// repository, a request or URL that is http(s).
+    pub fn is_well_formed(&self) -> bool {
+        match self {
+            Link::Commit { repo, sha, .. } => {
+                sha.len() == 40
+                    && sha.bytes().all(|b| b.is_ascii_hexdigit())
+                    && !repo.trim().is_empty()
+            }
+            Link::Pr { url, .. } | Link::Url { url, .. } => parse_url(url).is_ok(),
+        }
+    }
+
     /// Returns a web address for the link where one can be made.
     ///
     /// A commit on a known forge gets its commit page; a commit in a repository
@@ -54,7 +67,11 @@ impl Link {
     pub fn web_url(&self) -> Option<String> {
         match self {
             Link::Commit { repo, sha, .. } => commit_page(repo, sha),
-            Link::Pr { url, .. } | Link::Url { url, .. } => Some(url.clone()),
+            // Only what is an http(s) URL is offered as an address: a
+            // hand-edited `javascript:` or `data:` link is shown, never linked.
+            Link::Pr { url, .. } | Link::Url { url, .. } => {
+                parse_url(url).is_ok().then(|| url.trim().to_string())
+            }
         }
     }
 

@@ -595,3 +595,131 @@ fn snapshots_of_the_demo_packet_and_table() {
     let out = cmd.output().expect("cv report");
     insta::assert_snapshot!("demo_report_table", String::from_utf8_lossy(&out.stdout));
 }
+
+/// Found by attacking issue 8: a hand-edited `javascript:` link was linked
+/// in the packet and counted as proof; a custom level name went into a
+/// heading raw; terminal escapes reached the table; `--out` replaced a
+/// symlink; `private` appended after a [[links]] table did nothing, silently.
+#[test]
+fn what_an_attack_on_the_packet_found() {
+    let env = TestEnv::new();
+    env.init();
+    let id = env
+        .cv(&[
+            "log",
+            "--title",
+            "Junk proof",
+            "--date",
+            "2026-10-01",
+            "--signal",
+            "mid.signal.defines-success-criteria",
+            "--url",
+            "https://example.com/real",
+        ])
+        .ok()
+        .trim()
+        .to_string();
+    let rel = format!("entries/2026/{id}.toml");
+    let text = env
+        .read(&rel)
+        .replace("https://example.com/real", "javascript:alert(1)")
+        .replace(
+            "title = \"Junk proof\"",
+            "title = \"Junk \\u001b[2J proof\"",
+        );
+    std::fs::write(env.ledger().join(&rel), format!("{text}private = true\n")).expect("write");
+
+    let md = env.cv(&["report", "--format", "md"]).ok().to_string();
+    assert!(!md.contains("](javascript:"), "never linked:\n{md}");
+    let json = env.cv(&["report", "--json"]).json();
+    assert_eq!(
+        json["signals"][0]["proven"], 0,
+        "a javascript: link proves nothing"
+    );
+    let table = env.cv(&["report"]).ok().to_string();
+    assert!(
+        !table.contains('\u{1b}'),
+        "no escape reaches the terminal:\n{table}"
+    );
+    let list = env.cv(&["list"]).ok().to_string();
+    assert!(!list.contains('\u{1b}'), "{list}");
+
+    let check = env.cv(&["check"]);
+    assert!(
+        check
+            .stdout
+            .contains("misplaced private: 'private' is inside [[links]] number 1"),
+        "{check}"
+    );
+
+    #[cfg(unix)]
+    {
+        let target = env.root().join("elsewhere.md");
+        std::fs::write(&target, "mine").expect("write");
+        let link = env.root().join("link.md");
+        std::os::unix::fs::symlink(&target, &link).expect("symlink");
+        let run = env.cv(&[
+            "report",
+            "--format",
+            "md",
+            "--out",
+            link.to_str().expect("utf-8"),
+        ]);
+        assert!(run.fails_with(1).contains("not a regular file"), "{run}");
+        assert_eq!(std::fs::read_to_string(&target).expect("read"), "mine");
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .expect("stat")
+                .file_type()
+                .is_symlink()
+        );
+    }
+}
+
+/// At the top level there is no promotion to make a case for.
+#[test]
+fn the_top_level_verdict_claims_no_promotion() {
+    let env = TestEnv::new();
+    env.cv(&[
+        "init",
+        "--name",
+        "P",
+        "--email",
+        "p@example.com",
+        "--level",
+        "principal",
+    ])
+    .ok();
+    let levels = env.cv(&["levels", "principal", "--json"]).json();
+    let indicators: Vec<String> = levels["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|i| i["kind"] == "indicator")
+        .filter_map(|i| i["id"].as_str().map(str::to_string))
+        .collect();
+    for (n, id) in indicators.iter().enumerate() {
+        for date in ["2026-09-01", "2026-10-01"] {
+            env.cv(&[
+                "log",
+                "--title",
+                &format!("Proof {n} {date}"),
+                "--date",
+                date,
+                "--signal",
+                id,
+                "--url",
+                "https://example.com/p",
+            ])
+            .ok();
+        }
+    }
+    let table = env.cv(&["report"]).ok().to_string();
+    assert!(!table.contains("full case"), "{table}");
+    // The Markdown packet, whose sentences are not wrapped.
+    let md = env.cv(&["report", "--format", "md"]).ok().to_string();
+    assert!(
+        md.contains("your ledger shows the whole of Principal Engineer"),
+        "{md}"
+    );
+}

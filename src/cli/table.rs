@@ -102,9 +102,26 @@ pub const MAX_CELL: usize = 300;
 /// Shortens text for a table cell: comfy-table wraps every cell, and a
 /// hand-edited entry can hold megabytes in one field (the full text stays
 /// available in `cv show` and `--json`).
+///
+/// Control characters (terminal escapes, carriage returns) are replaced, so
+/// a hand-edited entry cannot clear the screen or retitle the terminal, and
+/// a line break becomes a space.
 pub fn cell(text: &str) -> String {
-    match text.char_indices().nth(MAX_CELL) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_string(),
+    let clean = printable(text);
+    match clean.char_indices().nth(MAX_CELL) {
+        Some((cut, _)) => format!("{}…", &clean[..cut]),
+        None => clean,
     }
+}
+
+/// `text` safe to print: line breaks and tabs become spaces, any other
+/// control character `�`.
+pub fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\n' | '\r' | '\t' => ' ',
+            c if c.is_control() => '\u{fffd}',
+            c => c,
+        })
+        .collect()
 }

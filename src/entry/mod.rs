@@ -138,8 +138,18 @@ impl Entry {
     }
 
     /// True when the entry carries proof: at least one link or one metric.
+    ///
+    /// Only proof that holds counts: a link `cv check` accepts (a full SHA,
+    /// an http(s) URL) or a metric with a number. A hand-edited `url = ""`
+    /// or a metric with only a name proves nothing.
     pub fn has_proof(&self) -> bool {
-        !self.links.is_empty() || !self.metrics.is_empty()
+        self.links.iter().any(Link::is_well_formed)
+            || self.metrics.iter().any(|m| {
+                [m.before, m.after]
+                    .into_iter()
+                    .flatten()
+                    .any(f64::is_finite)
+            })
     }
 
     /// Returns the path of this entry inside the ledger (`entries/2026/<id>.toml`).

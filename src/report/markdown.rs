@@ -13,7 +13,7 @@ use crate::readiness::Status;
 pub fn render(p: &Packet) -> String {
     let r = &p.report.readiness;
     let mut out = String::new();
-    let _ = writeln!(out, "# Promotion packet: {}", p.title);
+    let _ = writeln!(out, "# Promotion packet: {}", text(&p.title));
     let who = if p.report.name.is_empty() {
         String::new()
     } else {
@@ -53,7 +53,7 @@ pub fn render(p: &Packet) -> String {
     let _ = writeln!(out, "\n\n**{}**", p.verdict);
 
     for section in &p.sections {
-        let _ = writeln!(out, "\n## {}", section.heading);
+        let _ = writeln!(out, "\n## {}", text(&section.heading));
         for c in &section.items {
             let mark = match c.status {
                 Status::Proven if c.sustained => "✅",
@@ -177,8 +177,9 @@ fn text(s: &str) -> String {
 }
 
 /// A URL inside `(...)`: parentheses and spaces, which would end it, are
-/// percent-encoded.
+/// percent-encoded, and control characters dropped.
 fn url_md(url: &str) -> String {
+    let url: String = url.chars().filter(|c| !c.is_control()).collect();
     url.replace('(', "%28")
         .replace(')', "%29")
         .replace(' ', "%20")

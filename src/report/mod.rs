@@ -167,6 +167,10 @@ pub fn verdict(report: &Report) -> Option<String> {
         .collect();
     Some(match (r.covered, r.total) {
         (_, 0) => "The framework lists nothing to measure here.".to_string(),
+        // At the top level there is no next level to make a case for.
+        (c, t) if c == t && once.is_empty() && report.to_name.is_none() => format!(
+            "Every item is evidenced, each in at least two months: your ledger shows the whole of {target}."
+        ),
         (c, t) if c == t && once.is_empty() => format!(
             "Every item is evidenced, each in at least two months: your ledger makes a full case for {target}."
         ),
@@ -183,6 +187,9 @@ pub fn verdict(report: &Report) -> Option<String> {
         (0, _) => {
             "No item is evidenced yet: log entries with links or metrics against the items below."
                 .to_string()
+        }
+        (c, t) if report.to_name.is_none() => {
+            format!("{c} of {t} items are evidenced; the gaps below are what is left of {target}.")
         }
         (c, t) => format!(
             "{c} of {t} items are evidenced; close the gaps below to complete the case for {target}."

@@ -168,6 +168,7 @@ fn kind_label(kind: Kind) -> &'static str {
         Kind::FutureDate => "future date",
         Kind::EarlyDate => "date before 1970",
         Kind::BadMetric => "bad metric",
+        Kind::MisplacedPrivate => "misplaced private",
         Kind::BadLink => "bad link",
         Kind::Skipped => "skipped",
     }

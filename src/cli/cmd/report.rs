@@ -232,6 +232,15 @@ fn packet(model: Report, source: &Source) -> Result<report::packet::Packet, CliE
 /// and outcomes), whole or not at all: a temp file beside it, renamed over.
 fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
+    // Replacing a link, a FIFO or a device with a file would be a surprise
+    // (as root, `--out /dev/null` would replace the device node): refuse.
+    if let Ok(meta) = std::fs::symlink_metadata(path)
+        && !meta.is_file()
+    {
+        return Err(std::io::Error::other(
+            "it exists and is not a regular file; give a file path",
+        ));
+    }
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())

@@ -42,9 +42,10 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
     }
     let e = &stored.entry;
     let ui = &ctx.ui;
+    let p = crate::cli::table::printable;
     let mut text = format!(
         "{}\n{}  {}\n",
-        ui.bold(&e.title),
+        ui.bold(&p(&e.title)),
         e.date,
         ui.paint(&e.id, "2")
     );
@@ -55,7 +56,7 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
         ("notes", &e.notes),
     ] {
         if let Some(v) = value {
-            text.push_str(&format!("{label:>9}: {v}\n"));
+            text.push_str(&format!("{label:>9}: {}\n", p(v)));
         }
     }
     if let Some(d) = e.remeasure {
@@ -73,7 +74,7 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
     if !e.metrics.is_empty() {
         text.push_str("\nmetrics\n");
         for m in &e.metrics {
-            text.push_str(&format!("  - {}\n", m.describe()));
+            text.push_str(&format!("  - {}\n", p(&m.describe())));
         }
     }
     if !e.links.is_empty() {
@@ -88,7 +89,7 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
                 }
                 | crate::links::Link::Url {
                     summary: Some(s), ..
-                } => format!(" {s}"),
+                } => format!(" {}", p(s)),
                 _ => String::new(),
             };
             let url = link.web_url().unwrap_or_else(|| match link {
@@ -96,9 +97,10 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
                 _ => String::new(),
             });
             text.push_str(&format!(
-                "  - {} {}{summary}\n    {url}\n",
+                "  - {} {}{summary}\n    {}\n",
                 link.kind(),
-                link.label()
+                p(&link.label()),
+                p(&url)
             ));
         }
     }
