@@ -24,45 +24,56 @@ pub struct Due {
     pub remeasure: Option<NaiveDate>,
     /// Why it is due, in words.
     pub reason: String,
+    /// The day it became due: its remeasure date, or 30 days after it
+    /// shipped for an outcome without a metric.
+    pub since: NaiveDate,
 }
 
 /// Why `entry` is due on `today`, if it is.
 pub fn reason(entry: &Entry, today: NaiveDate) -> Option<String> {
+    due_since(entry, today).map(|(reason, _)| reason)
+}
+
+/// Why `entry` is due on `today`, and since when, if it is.
+fn due_since(entry: &Entry, today: NaiveDate) -> Option<(String, NaiveDate)> {
     if let Some(day) = entry.remeasure
         && day <= today
     {
-        return Some(if day == today {
+        let reason = if day == today {
             "remeasure is today".to_string()
         } else {
             format!("remeasure was {day}")
-        });
+        };
+        return Some((reason, day));
     }
     let age = (today - entry.date).num_days();
     if entry.outcome.is_some() && entry.metrics.is_empty() && age > UNMEASURED_DAYS {
-        return Some(format!(
-            "its outcome has no metric, {age} days after it shipped"
+        let since = entry.date + chrono::Days::new(UNMEASURED_DAYS as u64);
+        return Some((
+            format!("its outcome has no metric, {age} days after it shipped"),
+            since,
         ));
     }
     None
 }
 
-/// The entries due on `today`, oldest first (the longest overdue on top).
+/// The entries due on `today`, the longest overdue first.
 pub fn due<'a>(entries: impl IntoIterator<Item = &'a Entry>, today: NaiveDate) -> Vec<Due> {
     let mut out: Vec<Due> = entries
         .into_iter()
         .filter_map(|e| {
-            reason(e, today).map(|reason| Due {
+            due_since(e, today).map(|(reason, since)| Due {
                 id: e.id.clone(),
                 title: e.title.clone(),
                 date: e.date,
                 remeasure: e.remeasure,
                 reason,
+                since,
             })
         })
         .collect();
-    out.sort_by(|a, b| {
-        (a.remeasure.unwrap_or(a.date), &a.id).cmp(&(b.remeasure.unwrap_or(b.date), &b.id))
-    });
+    // The longest overdue first.
+    out.sort_by(|a, b| (a.since, &a.id).cmp(&(b.since, &b.id)));
     out
 }
 

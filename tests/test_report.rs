@@ -473,6 +473,10 @@ fn due_lists_what_to_measure_again_and_the_report_says_so() {
     );
     assert_eq!(rows[1]["remeasure"], "2026-11-20");
     assert_eq!(rows[1]["reason"], "remeasure was 2026-11-20");
+    // The longest overdue first: due since 30 days after shipping, or since
+    // the remeasure date.
+    assert_eq!(rows[0]["since"], "2026-10-01");
+    assert_eq!(rows[1]["since"], "2026-11-20");
     assert!(
         rows[0]["reason"]
             .as_str()

@@ -75,14 +75,14 @@ pub fn wrap_prose(text: &str, width: usize) -> String {
             0
         };
         let hang = " ".repeat(indent + bullet);
-        let mut current = String::new();
-        for word in line.split(' ') {
+        let mut current = " ".repeat(indent);
+        for word in line.split_whitespace() {
             let used = current.chars().count();
-            if used > 0 && used + 1 + word.chars().count() > width && !current.trim().is_empty() {
+            if !current.trim().is_empty() && used + 1 + word.chars().count() > width {
                 out.push_str(current.trim_end());
                 out.push('\n');
                 current = hang.clone();
-            } else if used > 0 {
+            } else if !current.trim().is_empty() {
                 current.push(' ');
             }
             current.push_str(word);

@@ -40,7 +40,14 @@ impl Metric {
         let unit = self
             .unit
             .as_deref()
-            .map(|u| format!(" {u}"))
+            // `12% → 4%`, but `2.1 s → 0.8 s`.
+            .map(|u| {
+                if u.starts_with('%') {
+                    u.to_string()
+                } else {
+                    format!(" {u}")
+                }
+            })
             .unwrap_or_default();
         let value = match (self.before, self.after) {
             (Some(b), Some(a)) => format!("{b}{unit} → {a}{unit}"),

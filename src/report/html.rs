@@ -126,6 +126,10 @@ fn byline(p: &Packet) -> String {
             plural(private, "entry", "entries")
         ));
     }
+    let due = p.report.due_for_remeasure;
+    if due > 0 {
+        line.push_str(&format!(" · {due} due for re-measurement"));
+    }
     line
 }
 
@@ -402,6 +406,9 @@ fn entry(e: &Cited) -> Markup {
         li.entry {
             strong { (e.title) }
             span.when { (e.date) }
+            @if e.private {
+                span.when { " · private" }
+            }
             @if details {
                 dl {
                     @if let Some(customer) = &e.customer {

@@ -106,7 +106,8 @@ pub fn render(p: &Packet) -> String {
 /// One cited entry: title and date, who it helped, the outcome, metrics,
 /// and every link.
 fn entry(out: &mut String, e: &Cited) {
-    let _ = writeln!(out, "- **{}** ({})", text(&e.title), e.date);
+    let private = if e.private { " — private" } else { "" };
+    let _ = writeln!(out, "- **{}** ({}){private}", text(&e.title), e.date);
     if let Some(customer) = &e.customer {
         let _ = writeln!(out, "  - For: {}", text(customer));
     }

@@ -32,6 +32,8 @@ pub struct Cited {
     pub metrics: Vec<Metric>,
     /// The proof.
     pub links: Vec<Link>,
+    /// Marked private (shown only with `--include-private`, and marked).
+    pub private: bool,
 }
 
 impl From<Entry> for Cited {
@@ -44,6 +46,7 @@ impl From<Entry> for Cited {
             outcome: e.outcome,
             metrics: e.metrics,
             links: e.links,
+            private: e.private,
         }
     }
 }
@@ -168,7 +171,7 @@ pub fn evidence_line(c: &Coverage) -> String {
             c.months,
             if c.months == 1 { "month" } else { "months" },
             if c.sustained {
-                ""
+                ", sustained"
             } else {
                 ": shown once, not yet sustained"
             }

@@ -96,7 +96,15 @@ fn with_evidence(
     item: &Item,
     evidence: Option<&std::collections::BTreeMap<String, crate::readiness::Coverage>>,
 ) -> String {
-    let Some(c) = evidence.and_then(|e| e.get(&item.id)) else {
+    // Only signals, behaviours and indicators can count (SPEC §5): a
+    // struggle or a question is not something to evidence.
+    let counts = matches!(
+        item.kind,
+        crate::framework::ItemKind::Signal
+            | crate::framework::ItemKind::Behavior
+            | crate::framework::ItemKind::Indicator
+    );
+    let Some(c) = evidence.and_then(|e| e.get(&item.id)).filter(|_| counts) else {
         return text;
     };
     let mark = match c.status {

@@ -453,7 +453,8 @@ fn coverage_table(
             let months = match (c.months, c.sustained) {
                 (0, _) => "no proof".to_string(),
                 (1, _) => "1 month (once)".to_string(),
-                (n, _) => format!("{n} months"),
+                (n, true) => format!("{n} months, sustained"),
+                (n, false) => format!("{n} months"),
             };
             let last = c.last.map(|d| format!("\nlast {d}")).unwrap_or_default();
             format!("{} of {} proven\n{months}{last}", c.proven, c.evidence)
