@@ -224,3 +224,36 @@ fn log_json_prints_the_entry() {
     assert_eq!(entry["links"][0]["kind"], "url");
     assert_eq!(entry["tags"][0], "support");
 }
+
+/// `[repos]` learns a work repository in one spelling: `~/…` under the
+/// home folder, as cv.toml's own example writes it (issue 9's Repos model).
+#[test]
+fn repos_are_learned_with_a_tilde_under_home() {
+    let env = TestEnv::new();
+    env.init();
+    let repo = env.home().join("src/shop");
+    std::fs::create_dir_all(&repo).expect("mkdir");
+    env.git(&repo, &["init", "-q"]);
+    env.git(
+        &repo,
+        &["remote", "add", "origin", "git@github.com:acme/shop.git"],
+    );
+    std::fs::write(repo.join("README"), "x").expect("write");
+    env.git(&repo, &["add", "README"]);
+    env.git(&repo, &["commit", "-q", "-m", "first"]);
+    env.cv(&[
+        "log",
+        "--title",
+        "From home",
+        "--commit",
+        "HEAD",
+        "--repo",
+        repo.to_str().expect("utf-8"),
+    ])
+    .ok();
+    let config = env.read("cv.toml");
+    assert!(
+        config.contains("\"https://github.com/acme/shop\" = \"~/src/shop\""),
+        "{config}"
+    );
+}

@@ -351,7 +351,7 @@ fn pick_links(ui: &Ui, theme: &dyn Theme, ledger: &std::path::Path) -> Result<Re
             if choice <= 1 {
                 if head.repo.starts_with("https://") {
                     out.repos
-                        .push((head.repo.clone(), head.path.display().to_string()));
+                        .push((head.repo.clone(), super::resolve::repo_spelling(&head.path)));
                 }
                 out.links.push(Link::Commit {
                     repo: head.repo.clone(),

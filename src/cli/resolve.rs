@@ -66,7 +66,7 @@ pub fn links(args: &LinkArgs, ledger: &Path) -> Result<Resolved, CliError> {
             return Err(ledger_commit_error(rev));
         }
         if c.repo.starts_with("https://") {
-            let pair = (c.repo.clone(), display_path(&c.path));
+            let pair = (c.repo.clone(), repo_spelling(&c.path));
             if !out.repos.contains(&pair) {
                 out.repos.push(pair);
             }
@@ -235,12 +235,8 @@ fn resolve_entry(
     .hint("an id names one entry: rename or remove all but one of them (`cv check` reports duplicate ids)"))
 }
 
-/// Shows a path under the home folder as `~/…`, as cv.toml's example does.
-fn display_path(path: &Path) -> String {
-    if let Some(home) = std::env::var_os("HOME").map(PathBuf::from)
-        && let Ok(rest) = path.strip_prefix(&home)
-    {
-        return format!("~/{}", rest.display());
-    }
-    path.display().to_string()
+/// How a work repository's path is written in `cv.toml` `[repos]`.
+pub fn repo_spelling(path: &Path) -> String {
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    crate::ledger::config::Repos::spelling(path, home.as_deref())
 }

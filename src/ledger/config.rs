@@ -91,6 +91,49 @@ level = "{level}"                   # current level: early, mid, senior, staff o
     )
 }
 
+/// The `[repos]` table: work repositories on this machine, by remote URL.
+///
+/// One place decides how a path is written there (`~/…` under the home
+/// folder, so the file reads the same on a machine with another user name)
+/// and how it is read back (`~` expanded), for `log`, the interactive
+/// capture and, later, `harvest` and `verify`.
+pub struct Repos;
+
+impl Repos {
+    /// How `path` is written in `[repos]`: `~/…` when under `home`.
+    pub fn spelling(path: &std::path::Path, home: Option<&std::path::Path>) -> String {
+        if let Some(home) = home
+            && let Ok(rest) = path.strip_prefix(home)
+        {
+            return format!("~/{}", rest.display());
+        }
+        path.display().to_string()
+    }
+
+    /// The local path a `[repos]` value names, `~` expanded against `home`.
+    pub fn local_path(value: &str, home: Option<&std::path::Path>) -> std::path::PathBuf {
+        match (value.strip_prefix("~/"), home) {
+            (Some(rest), Some(home)) => home.join(rest),
+            _ if value == "~" => home.map_or_else(|| value.into(), std::path::Path::to_path_buf),
+            _ => value.into(),
+        }
+    }
+
+    /// The local path of the work repository with `remote`, if known.
+    pub fn path_of(
+        config: &Config,
+        remote: &str,
+        home: Option<&std::path::Path>,
+    ) -> Option<std::path::PathBuf> {
+        let remote = remote.trim_end_matches('/');
+        config
+            .repos
+            .iter()
+            .find(|(url, _)| url.trim_end_matches('/') == remote)
+            .map(|(_, path)| Repos::local_path(path, home))
+    }
+}
+
 /// Adds `remote = path` pairs to the `[repos]` table of a `cv.toml` text,
 /// keeping its comments and layout; `None` when every remote is known.
 pub fn add_repos(text: &str, repos: &[(String, String)]) -> Option<String> {
@@ -112,6 +155,32 @@ pub fn add_repos(text: &str, repos: &[(String, String)]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn repos_are_written_with_a_tilde_and_read_back_expanded() {
+        let home = std::path::Path::new("/home/ada");
+        let spelt = Repos::spelling(std::path::Path::new("/home/ada/src/shop"), Some(home));
+        assert_eq!(spelt, "~/src/shop");
+        assert_eq!(Repos::local_path(&spelt, Some(home)), home.join("src/shop"));
+        assert_eq!(
+            Repos::spelling(std::path::Path::new("/srv/shop"), Some(home)),
+            "/srv/shop"
+        );
+        let mut config: Config = toml::from_str(&starter(&Profile {
+            name: "A".into(),
+            emails: vec![],
+            level: LevelId::Mid,
+            target: None,
+        }))
+        .expect("starter");
+        config
+            .repos
+            .insert("https://github.com/acme/shop".into(), "~/src/shop".into());
+        assert_eq!(
+            Repos::path_of(&config, "https://github.com/acme/shop/", Some(home)),
+            Some(home.join("src/shop"))
+        );
+    }
 
     #[test]
     fn the_starter_parses_back() {
