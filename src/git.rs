@@ -106,3 +106,83 @@ fn repo_root(repo: &Repository) -> PathBuf {
     // Trailing separators from libgit2 would make two spellings of one path.
     PathBuf::from(dir.to_string_lossy().trim_end_matches('/'))
 }
+
+/// A work repository opened once, for the questions `cv verify` asks of
+/// many commits in it.
+pub struct WorkRepo {
+    repo: Repository,
+}
+
+/// Where a commit stands in its repository.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommitState {
+    /// It exists, a local branch reaches it, and nothing reverts it.
+    Ok,
+    /// It is not in the repository, or no local branch reaches it.
+    Missing,
+    /// A later commit on a branch says `This reverts commit <sha>`.
+    Reverted,
+}
+
+impl WorkRepo {
+    /// Opens the repository at exactly `path` (no search upward), blind to
+    /// `GIT_DIR` and friends.
+    pub fn open(path: &Path) -> Result<WorkRepo, GitError> {
+        Repository::open_ext(
+            path,
+            git2::RepositoryOpenFlags::NO_SEARCH,
+            std::iter::empty::<&std::ffi::OsStr>(),
+        )
+        .map(|repo| WorkRepo { repo })
+        .map_err(|source| GitError::NotARepo {
+            path: path.to_path_buf(),
+            source,
+        })
+    }
+
+    /// Whether the commit `sha` still holds: present, reachable from a local
+    /// branch, and not reverted by a commit after it on one.
+    pub fn state(&self, sha: &str) -> CommitState {
+        let Ok(oid) = git2::Oid::from_str(sha) else {
+            return CommitState::Missing;
+        };
+        if self.repo.find_commit(oid).is_err() {
+            return CommitState::Missing;
+        }
+        let tips: Vec<git2::Oid> = self
+            .repo
+            .branches(Some(git2::BranchType::Local))
+            .map(|branches| {
+                branches
+                    .filter_map(Result::ok)
+                    .filter_map(|(b, _)| b.get().target())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let reached = tips
+            .iter()
+            .any(|&tip| tip == oid || self.repo.graph_descendant_of(tip, oid).unwrap_or(false));
+        if !reached {
+            return CommitState::Missing;
+        }
+        // Only commits after it can revert it: walk the branches, hiding
+        // everything the commit itself reaches.
+        let needle = format!("This reverts commit {sha}");
+        let Ok(mut walk) = self.repo.revwalk() else {
+            return CommitState::Ok;
+        };
+        for tip in &tips {
+            let _ = walk.push(*tip);
+        }
+        let _ = walk.hide(oid);
+        let reverted = walk
+            .filter_map(Result::ok)
+            .filter_map(|id| self.repo.find_commit(id).ok())
+            .any(|c| String::from_utf8_lossy(c.message_bytes()).contains(&needle));
+        if reverted {
+            CommitState::Reverted
+        } else {
+            CommitState::Ok
+        }
+    }
+}

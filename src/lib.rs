@@ -25,3 +25,4 @@ pub mod query;
 pub mod readiness;
 pub mod report;
 pub mod suggest;
+pub mod verify;

@@ -29,6 +29,7 @@ fn cli_reference_is_up_to_date() {
         "diff",
         "report",
         "due",
+        "verify",
         "completions",
         "man",
     ] {

@@ -257,3 +257,70 @@ fn repos_are_learned_with_a_tilde_under_home() {
         "{config}"
     );
 }
+
+/// SPEC §4 `cv verify` (issue 9, in part): each cited commit is ok,
+/// missing (gone from every branch), reverted, or not checkable (its
+/// repository is not on this machine); exit 1 when any no longer holds.
+#[test]
+fn verify_proves_the_cited_commits_still_hold() {
+    let env = TestEnv::new();
+    env.init();
+    let (repo, kept) = env.work_repo("shop", "Kept change");
+    let commit = |message: &str| {
+        std::fs::write(repo.join(format!("{message}.txt")), message).expect("write");
+        env.git(&repo, &["add", "-A"]);
+        env.git(&repo, &["commit", "-q", "-m", message]);
+        env.git(&repo, &["rev-parse", "HEAD"]).trim().to_string()
+    };
+    let reverted = commit("reverted");
+    env.git(&repo, &["switch", "-q", "-c", "spike"]);
+    let dropped = commit("dropped");
+    env.git(&repo, &["switch", "-q", "-"]);
+    let r = repo.to_str().expect("utf-8");
+    for (title, sha) in [
+        ("Kept", &kept),
+        ("Reverted", &reverted),
+        ("Dropped", &dropped),
+    ] {
+        env.cv(&["log", "--title", title, "--commit", sha, "--repo", r])
+            .ok();
+    }
+    env.git(&repo, &["branch", "-q", "-D", "spike"]);
+    env.git(&repo, &["revert", "--no-edit", &reverted]);
+    // A link to a repository this machine does not have.
+    let id = env
+        .cv(&["log", "--title", "Elsewhere"])
+        .ok()
+        .trim()
+        .to_string();
+    let rel = format!("entries/2026/{id}.toml");
+    let text = format!(
+        "{}\n[[links]]\nkind = \"commit\"\nrepo = \"https://github.com/other/far\"\nsha = \"{}\"\n",
+        env.read(&rel),
+        "a".repeat(40)
+    );
+    std::fs::write(env.ledger().join(&rel), text).expect("write");
+
+    let run = env.cv(&["verify", "--json"]);
+    assert_eq!(run.code, 1, "{run}");
+    let checks: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    let status_of = |sha: &str| {
+        checks
+            .as_array()
+            .expect("array")
+            .iter()
+            .find(|c| c["sha"] == sha)
+            .map(|c| c["status"].as_str().unwrap_or("").to_string())
+    };
+    assert_eq!(status_of(&kept).as_deref(), Some("ok"));
+    assert_eq!(status_of(&reverted).as_deref(), Some("reverted"));
+    assert_eq!(status_of(&dropped).as_deref(), Some("missing"));
+    assert_eq!(status_of(&"a".repeat(40)).as_deref(), Some("not_checkable"));
+    let table = env.cv(&["verify"]);
+    assert!(
+        table
+            .fails_with(1)
+            .contains("2 cited commits no longer hold"),
+        "{table}"
+    );
+}

@@ -91,6 +91,7 @@ pub enum Command {
     Diff(cmd::diff::Args),
     Report(cmd::report::Args),
     Due(cmd::due::Args),
+    Verify(cmd::verify::Args),
     Completions(cmd::completions::Args),
     Man(cmd::man::Args),
 }
@@ -181,6 +182,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::Diff(args) => cmd::diff::run(&mut ctx, &args),
         Command::Report(args) => cmd::report::run(&mut ctx, &args),
         Command::Due(args) => cmd::due::run(&mut ctx, &args),
+        Command::Verify(args) => cmd::verify::run(&mut ctx, &args),
         Command::Completions(args) => cmd::completions::run(&mut ctx, &args),
         Command::Man(args) => cmd::man::run(&mut ctx, &args),
     }

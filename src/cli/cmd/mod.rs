@@ -15,3 +15,4 @@ pub mod man;
 pub mod report;
 pub mod rm;
 pub mod show;
+pub mod verify;

@@ -1,0 +1,85 @@
+//! `cv verify`: does the evidence still hold? Every commit link whose
+//! repository is on this machine (a path, or a remote URL `[repos]` maps to
+//! a path) is checked: it exists, a local branch reaches it, and no later
+//! commit reverts it. Reads work repositories only, through `git::WorkRepo`.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::entry::Entry;
+use crate::git::{CommitState, WorkRepo};
+use crate::ledger::Config;
+use crate::ledger::config::Repos;
+use crate::links::Link;
+
+/// What became of one commit link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// The commit holds.
+    Ok,
+    /// Not in its repository, or reachable from no branch.
+    Missing,
+    /// Reverted by a later commit.
+    Reverted,
+    /// Its repository is not on this machine.
+    NotCheckable,
+}
+
+/// One commit link checked, as `cv verify --json` prints it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    /// The entry that cites it.
+    pub entry: String,
+    /// The repository, as the link names it.
+    pub repo: String,
+    /// The commit.
+    pub sha: String,
+    /// What became of it.
+    pub status: Status,
+}
+
+/// Checks every commit link of `entries`.
+pub fn verify<'a>(
+    entries: impl IntoIterator<Item = &'a Entry>,
+    config: &Config,
+    home: Option<&Path>,
+) -> Vec<Check> {
+    let mut repos: HashMap<PathBuf, Option<WorkRepo>> = HashMap::new();
+    let mut out = Vec::new();
+    for entry in entries {
+        for link in &entry.links {
+            let Link::Commit { repo, sha, .. } = link else {
+                continue;
+            };
+            let local = if repo.starts_with('/') {
+                Some(PathBuf::from(repo))
+            } else {
+                Repos::path_of(config, repo, home)
+            };
+            let status = match local {
+                None => Status::NotCheckable,
+                Some(path) => match repos
+                    .entry(path.clone())
+                    .or_insert_with(|| WorkRepo::open(&path).ok())
+                {
+                    None => Status::NotCheckable,
+                    Some(work) => match work.state(sha) {
+                        CommitState::Ok => Status::Ok,
+                        CommitState::Missing => Status::Missing,
+                        CommitState::Reverted => Status::Reverted,
+                    },
+                },
+            };
+            out.push(Check {
+                entry: entry.id.clone(),
+                repo: repo.clone(),
+                sha: sha.clone(),
+                status,
+            });
+        }
+    }
+    out
+}
