@@ -186,3 +186,126 @@ impl WorkRepo {
         }
     }
 }
+
+/// One of the user's commits found by [`WorkRepo::commits_by`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthoredCommit {
+    /// Full SHA.
+    pub sha: String,
+    /// Commit date (when it landed), as `git log --since` compares it.
+    pub date: chrono::NaiveDate,
+    /// Summary line.
+    pub summary: String,
+    /// The whole message.
+    pub message: String,
+    /// The author's email, through the mailmap.
+    pub author: String,
+}
+
+/// Commits a walk past the date still looks at before it stops: libgit2's
+/// default order is close to, not exactly, date order (merges, rebases).
+const PAST_THE_DATE: usize = 50;
+
+impl WorkRepo {
+    /// The repository's `origin` URL (else its first remote's), https form,
+    /// else its path.
+    pub fn name(&self) -> String {
+        remote_url(&self.repo).unwrap_or_else(|| repo_root(&self.repo).display().to_string())
+    }
+
+    /// The commits whose author (through the repository's mailmap) has one
+    /// of `emails` (case-insensitively), with a commit date on or after
+    /// `since`, reachable from HEAD (or every local branch), newest first.
+    ///
+    /// The walk is libgit2's default order, not a time sort (which reads
+    /// the whole history first), and stops a few commits after the last one
+    /// on or after `since`. `progress` is called with the number of commits
+    /// looked at, for a progress bar.
+    pub fn commits_by(
+        &self,
+        emails: &[String],
+        since: chrono::NaiveDate,
+        all_branches: bool,
+        mut progress: impl FnMut(usize),
+    ) -> Vec<AuthoredCommit> {
+        let wanted: Vec<Vec<u8>> = emails
+            .iter()
+            .map(|e| e.trim().to_ascii_lowercase().into_bytes())
+            .collect();
+        let Ok(mut walk) = self.repo.revwalk() else {
+            return Vec::new();
+        };
+        if all_branches {
+            if let Ok(branches) = self.repo.branches(Some(git2::BranchType::Local)) {
+                for (branch, _) in branches.filter_map(Result::ok) {
+                    if let Some(tip) = branch.get().target() {
+                        let _ = walk.push(tip);
+                    }
+                }
+            }
+        } else if walk.push_head().is_err() {
+            return Vec::new();
+        }
+        let mailmap = self.repo.mailmap().ok();
+        let cutoff = since
+            .and_hms_opt(0, 0, 0)
+            .map_or(i64::MIN, |t| t.and_utc().timestamp());
+        let mut out = Vec::new();
+        let mut past = 0;
+        for (seen, oid) in walk.filter_map(Result::ok).enumerate() {
+            if seen % 1024 == 0 {
+                progress(seen);
+            }
+            let Ok(commit) = self.repo.find_commit(oid) else {
+                continue;
+            };
+            if commit.time().seconds() < cutoff {
+                past += 1;
+                if past > PAST_THE_DATE {
+                    break;
+                }
+                continue;
+            }
+            past = 0;
+            let author = commit.author();
+            // Raw bytes first: most commits are someone else's.
+            let raw = author.email_bytes().to_ascii_lowercase();
+            let mapped = match &mailmap {
+                Some(map) => map
+                    .resolve_signature(&author)
+                    .ok()
+                    .map(|s| s.email_bytes().to_ascii_lowercase()),
+                None => None,
+            };
+            let matches = wanted
+                .iter()
+                .any(|w| *w == raw || Some(w) == mapped.as_ref());
+            if !matches {
+                continue;
+            }
+            let message = String::from_utf8_lossy(commit.message_bytes()).into_owned();
+            let date = chrono::DateTime::from_timestamp(commit.time().seconds(), 0)
+                .map(|t| t.date_naive())
+                .unwrap_or(since);
+            out.push(AuthoredCommit {
+                sha: oid.to_string(),
+                date,
+                summary: message.lines().next().unwrap_or("").trim().to_string(),
+                author: String::from_utf8_lossy(mapped.as_deref().unwrap_or(&raw)).into_owned(),
+                message,
+            });
+        }
+        out.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.sha.cmp(&b.sha)));
+        out
+    }
+
+    /// The value of a `Customer-Value:` trailer in `message`, read with
+    /// git's trailer parser.
+    pub fn customer_value_trailer(message: &str) -> Option<String> {
+        let trailers = git2::message_trailers_strs(message).ok()?;
+        trailers
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case("Customer-Value"))
+            .map(|(_, value)| value.trim().to_string())
+    }
+}

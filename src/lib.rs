@@ -17,6 +17,7 @@ pub mod due;
 pub mod entry;
 pub mod framework;
 pub mod git;
+pub mod harvest;
 pub mod ids;
 pub mod ledger;
 pub mod level;

@@ -30,6 +30,7 @@ fn cli_reference_is_up_to_date() {
         "report",
         "due",
         "verify",
+        "harvest",
         "completions",
         "man",
     ] {

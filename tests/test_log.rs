@@ -324,3 +324,125 @@ fn verify_proves_the_cited_commits_still_hold() {
         "{table}"
     );
 }
+
+/// SPEC §4 `cv harvest` (issue 9, in part): the user's commits since a date
+/// that no entry links, through the mailmap, with PR numbers and the
+/// `Customer-Value:` trailer read; someone else's commits and old ones left
+/// out.
+#[test]
+fn harvest_finds_the_work_nobody_logged() {
+    let env = TestEnv::new();
+    env.init();
+    let (repo, first) = env.work_repo("shop", "Initial import");
+    let commit = |message: &str, email: &str, date: &str| {
+        let name = message.split_whitespace().next().unwrap_or("x").to_string();
+        std::fs::write(repo.join(format!("{name}.txt")), message).expect("write");
+        env.git(&repo, &["add", "-A"]);
+        let mut cmd = env.command("git");
+        cmd.arg("-C")
+            .arg(&repo)
+            .args(["commit", "-q", "-m", message])
+            .env("GIT_AUTHOR_EMAIL", email)
+            .env("GIT_AUTHOR_DATE", date)
+            .env("GIT_COMMITTER_DATE", date);
+        assert!(cmd.status().expect("git").success());
+        env.git(&repo, &["rev-parse", "HEAD"]).trim().to_string()
+    };
+    let old = commit("Ancient work", "ada@example.com", "2025-01-01T12:00:00Z");
+    let squash = commit(
+        "Faster search (#34)",
+        "ada@example.com",
+        "2026-10-01T12:00:00Z",
+    );
+    let trailer = commit(
+        "Cache tax rules\n\nCustomer-Value: checkout p95 down to 0.8 s",
+        "ADA@example.com",
+        "2026-10-05T12:00:00Z",
+    );
+    let theirs = commit("Someone else's", "bob@example.com", "2026-10-06T12:00:00Z");
+    let mapped = commit(
+        "From my old address",
+        "ada@old.example",
+        "2026-10-07T12:00:00Z",
+    );
+    let linked = commit("Already logged", "ada@example.com", "2026-10-08T12:00:00Z");
+    std::fs::write(
+        repo.join(".mailmap"),
+        "<ada@example.com> <ada@old.example>\n",
+    )
+    .expect("mailmap");
+    env.git(&repo, &["add", ".mailmap"]);
+    env.git(&repo, &["commit", "-q", "-m", "mailmap"]);
+    env.cv(&[
+        "log",
+        "--title",
+        "Logged",
+        "--commit",
+        &linked,
+        "--repo",
+        repo.to_str().expect("utf-8"),
+    ])
+    .ok();
+
+    let run = env.cv_in(
+        &repo,
+        &[
+            "harvest",
+            "--since",
+            "2026-09-01",
+            "--author",
+            "ada@example.com",
+            "--json",
+        ],
+    );
+    let found: serde_json::Value = serde_json::from_str(run.ok()).expect("json");
+    let shas: Vec<&str> = found
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|c| c["sha"].as_str())
+        .collect();
+    assert!(
+        shas.contains(&squash.as_str())
+            && shas.contains(&trailer.as_str())
+            && shas.contains(&mapped.as_str()),
+        "{run}"
+    );
+    for absent in [&old, &theirs, &linked, &first] {
+        assert!(
+            !shas.contains(&absent.as_str()),
+            "{absent} should not be harvested:\n{run}"
+        );
+    }
+    let by_sha = |sha: &str| {
+        found
+            .as_array()
+            .expect("array")
+            .iter()
+            .find(|c| c["sha"] == sha)
+            .cloned()
+            .expect("found")
+    };
+    assert_eq!(by_sha(&squash)["pr"], 34);
+    assert_eq!(
+        by_sha(&trailer)["customer_value"],
+        "checkout p95 down to 0.8 s"
+    );
+    assert_eq!(by_sha(&trailer)["repo"], "https://github.com/acme/shop");
+    assert_eq!(by_sha(&mapped)["author"], "ada@example.com");
+    assert!(by_sha(&mapped)["pr"].is_null());
+    let table = env.cv_in(
+        &repo,
+        &[
+            "harvest",
+            "--since",
+            "2026-09-01",
+            "--author",
+            "ada@example.com",
+        ],
+    );
+    assert!(
+        table.ok().contains("PR #34: Faster search (#34)"),
+        "{table}"
+    );
+}

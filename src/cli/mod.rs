@@ -92,6 +92,7 @@ pub enum Command {
     Report(cmd::report::Args),
     Due(cmd::due::Args),
     Verify(cmd::verify::Args),
+    Harvest(cmd::harvest::Args),
     Completions(cmd::completions::Args),
     Man(cmd::man::Args),
 }
@@ -183,6 +184,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::Report(args) => cmd::report::run(&mut ctx, &args),
         Command::Due(args) => cmd::due::run(&mut ctx, &args),
         Command::Verify(args) => cmd::verify::run(&mut ctx, &args),
+        Command::Harvest(args) => cmd::harvest::run(&mut ctx, &args),
         Command::Completions(args) => cmd::completions::run(&mut ctx, &args),
         Command::Man(args) => cmd::man::run(&mut ctx, &args),
     }

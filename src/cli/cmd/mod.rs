@@ -6,6 +6,7 @@ pub mod completions;
 pub mod diff;
 pub mod due;
 pub mod edit;
+pub mod harvest;
 pub mod init;
 pub mod levels;
 pub mod link;
