@@ -51,6 +51,23 @@ impl Ui {
         self.color
     }
 
+    /// A spinner counting `what` on stderr, drawn only when stderr is a
+    /// terminal (hidden otherwise, so scripts and logs see nothing).
+    pub fn progress(&self, what: &'static str) -> indicatif::ProgressBar {
+        use std::io::IsTerminal;
+        if !std::io::stderr().is_terminal() {
+            return indicatif::ProgressBar::hidden();
+        }
+        let bar = indicatif::ProgressBar::new_spinner();
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg} {pos} {prefix}")
+        {
+            bar.set_style(style);
+        }
+        bar.set_message(what);
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        bar
+    }
+
     /// True when stdout is a terminal (tables fit its width).
     pub fn stdout_is_terminal(&self) -> bool {
         self.stdout_tty

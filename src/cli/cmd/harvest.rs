@@ -99,7 +99,12 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
                     .hint("pass --author EMAIL, or add your emails to cv.toml [profile]"),
             );
         }
-        let commits = work.commits_by(&authors, since, args.all, |_| {});
+        let bar = ctx.ui.progress("commits read");
+        bar.set_prefix(work.name());
+        let commits = work.commits_by(&authors, since, args.all, |seen| {
+            bar.set_position(seen as u64)
+        });
+        bar.finish_and_clear();
         found.extend(harvest::unlinked(commits, &work.name(), &linked));
     }
     found.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.sha.cmp(&b.sha)));
