@@ -187,6 +187,21 @@ impl WorkRepo {
     }
 }
 
+/// True when the repositories at `a` and `b` are one repository: the same
+/// folder, or worktrees sharing one git dir.
+pub fn same_repository(a: &Path, b: &Path) -> bool {
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    if canonical(a) == canonical(b) {
+        return true;
+    }
+    let common = |p: &Path| {
+        WorkRepo::open(p)
+            .ok()
+            .map(|w| canonical(w.repo.commondir()))
+    };
+    matches!((common(a), common(b)), (Some(x), Some(y)) if x == y)
+}
+
 /// One of the user's commits found by [`WorkRepo::commits_by`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuthoredCommit {
@@ -297,6 +312,11 @@ impl WorkRepo {
         }
         out.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.sha.cmp(&b.sha)));
         out
+    }
+
+    /// The repository's `user.email`, if its configuration sets one.
+    pub fn user_email(&self) -> Option<String> {
+        self.repo.config().ok()?.get_string("user.email").ok()
     }
 
     /// The value of a `Customer-Value:` trailer in `message`, read with

@@ -170,15 +170,8 @@ fn a_symlinked_entries_folder_is_never_written_through() {
     assert_ne!(run.code, 0, "{run}");
     let run = env.cv(&["rm", &id, "--yes", "--force"]);
     assert_ne!(run.code, 0, "{run}");
-    let mut edit = env.command(env!("CARGO_BIN_EXE_cv"));
-    edit.args(["edit", &id])
-        .env("EDITOR", "sed -i s/Inside/Edited/");
-    let out = edit.output().expect("cv edit");
-    assert!(
-        !out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let run = env.cv_env(&["edit", &id], &[("EDITOR", "sed -i s/Inside/Edited/")]);
+    assert_ne!(run.code, 0, "{run}");
 
     assert_eq!(
         snapshot(&outside),
@@ -703,14 +696,10 @@ fn a_failing_editor_keeps_a_resumed_draft() {
     let env = TestEnv::new();
     env.init();
     let id = log(&env, "Drafted").ok().trim().to_string();
-    let edit = |editor: &str| {
-        let mut cmd = env.command(env!("CARGO_BIN_EXE_cv"));
-        cmd.args(["edit", &id]).env("EDITOR", editor);
-        cmd.output().expect("cv edit")
-    };
+    let edit = |editor: &str| env.cv_env(&["edit", &id], &[("EDITOR", editor)]);
     // An invalid edit keeps the draft…
-    let out = edit("sed -i s/^date.*/date=2099-01-01\\nnotes=\"TYPED\"/");
-    assert_eq!(out.status.code(), Some(2));
+    let run = edit("sed -i s/^date.*/date=2099-01-01\\nnotes=\"TYPED\"/");
+    assert_eq!(run.code, 2, "{run}");
     let draft = env.ledger().join(format!(".git/cv-drafts/{id}.toml"));
     assert!(
         std::fs::read_to_string(&draft)
@@ -718,14 +707,13 @@ fn a_failing_editor_keeps_a_resumed_draft() {
             .contains("TYPED")
     );
     // …and an editor that then fails does not lose it.
-    let out = edit("false");
-    assert_eq!(out.status.code(), Some(1));
+    let run = edit("false");
+    assert_eq!(run.code, 1, "{run}");
     assert!(
         std::fs::read_to_string(&draft)
             .expect("still there")
             .contains("TYPED"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        "{run}"
     );
 }
 

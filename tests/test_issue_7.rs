@@ -187,11 +187,8 @@ fn list_keeps_titles_legible_at_80_and_100_columns() {
         .ok();
     }
     for columns in ["80", "100"] {
-        let mut cmd = env.command(env!("CARGO_BIN_EXE_cv"));
-        cmd.arg("list").env("COLUMNS", columns);
-        let out = cmd.output().expect("cv list");
-        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-        assert!(out.status.success(), "{stdout}");
+        let run = env.cv_env(&["list"], &[("COLUMNS", columns)]);
+        let stdout = run.ok().to_string();
         let width: usize = columns.parse().expect("number");
         for line in stdout.lines() {
             assert!(
@@ -575,24 +572,18 @@ fn capture_refuses_what_it_could_not_keep_exactly() {
         .ok()
         .trim()
         .to_string();
-    let edit = |editor: &str| {
-        let mut cmd = env.command(env!("CARGO_BIN_EXE_cv"));
-        cmd.args(["edit", &id]).env("EDITOR", editor);
-        cmd.output().expect("cv edit")
-    };
+    let edit = |editor: &str| env.cv_env(&["edit", &id], &[("EDITOR", editor)]);
     // An invalid edit leaves a draft; a link lands meanwhile; the draft is
     // not resumed over it.
-    assert_eq!(edit("sh -c 'echo broken= >> $0'").status.code(), Some(2));
+    assert_eq!(edit("sh -c 'echo broken= >> $0'").code, 2);
     env.cv(&["link", &id, "--url", "https://example.com/b"])
         .ok();
-    let out = edit("sed -i /^broken/d");
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let run = edit("sed -i /^broken/d");
+    assert_eq!(run.code, 1, "{run}");
+    assert!(
+        run.stderr.contains("changed since your unsaved draft"),
+        "{run}"
     );
-    assert!(String::from_utf8_lossy(&out.stderr).contains("changed since your unsaved draft"));
     assert!(
         env.read(&format!("entries/2026/{id}.toml"))
             .contains("https://example.com/b")

@@ -570,10 +570,10 @@ fn the_table_names_the_entries_behind_each_item_at_80_columns() {
         ])
         .ok();
     }
-    let mut cmd = env.command(env!("CARGO_BIN_EXE_cv"));
-    cmd.arg("report").env("COLUMNS", "80");
-    let out = cmd.output().expect("cv report");
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let text = env
+        .cv_env(&["report"], &[("COLUMNS", "80")])
+        .ok()
+        .to_string();
     for line in text.lines() {
         assert!(line.chars().count() <= 80, "{line:?} is wider than 80");
     }
@@ -594,10 +594,8 @@ fn snapshots_of_the_demo_packet_and_table() {
     let env = TestEnv::new();
     let md = env.cv(&["report", "--demo", "--format", "md"]);
     insta::assert_snapshot!("demo_packet_md", md.ok());
-    let mut cmd = env.command(env!("CARGO_BIN_EXE_cv"));
-    cmd.args(["report", "--demo"]).env("COLUMNS", "100");
-    let out = cmd.output().expect("cv report");
-    insta::assert_snapshot!("demo_report_table", String::from_utf8_lossy(&out.stdout));
+    let table = env.cv_env(&["report", "--demo"], &[("COLUMNS", "100")]);
+    insta::assert_snapshot!("demo_report_table", table.ok());
 }
 
 /// Found by attacking issue 8: a hand-edited `javascript:` link was linked

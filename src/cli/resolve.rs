@@ -101,20 +101,7 @@ pub fn links(args: &LinkArgs, ledger: &Path) -> Result<Resolved, CliError> {
 /// True when `repo` (a work tree) is the ledger, or a worktree of it: the
 /// two share their git dir's common part.
 pub fn is_ledger(repo: &Path, ledger: &Path) -> bool {
-    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-    if canonical(repo) == canonical(ledger) {
-        return true;
-    }
-    let common = |p: &Path| {
-        git2::Repository::open_ext(
-            p,
-            git2::RepositoryOpenFlags::NO_SEARCH,
-            std::iter::empty::<&std::ffi::OsStr>(),
-        )
-        .ok()
-        .map(|r| canonical(r.commondir()))
-    };
-    matches!((common(repo), common(ledger)), (Some(a), Some(b)) if a == b)
+    git::same_repository(repo, ledger)
 }
 
 /// The error for a commit of the ledger's own history given as proof.

@@ -64,3 +64,19 @@ pub(crate) fn sync_dir(dir: &Path) -> Result<(), LedgerError> {
     let _ = dir;
     Ok(())
 }
+
+/// A file's bytes, or `None` when there is no file.
+pub(crate) fn read_if_present(file: &Path) -> Result<Option<Vec<u8>>, LedgerError> {
+    match std::fs::read(file) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+            ) =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(LedgerError::io("read", file)(e)),
+    }
+}

@@ -455,18 +455,7 @@ impl Ledger {
     ) -> Result<Entry, LedgerError> {
         let message = format!("log: {}", entry.title);
         self.write(&message, repos, |writer| {
-            let mut failure = None;
-            entry.id = crate::entry::unique_id(entry.date, &entry.title, |candidate| {
-                let path = crate::entry::rel_path(entry.date, candidate);
-                writer.path_taken(&path).unwrap_or_else(|e| {
-                    // "Free", so the search stops here; the error is returned.
-                    failure = Some(e);
-                    false
-                })
-            });
-            if let Some(e) = failure {
-                return Err(e);
-            }
+            entry.id = writer.free_id(entry.date, &entry.title, None)?;
             let change = Change::put(entry.rel_path(), entry.to_toml().into_bytes());
             Ok((vec![change], entry))
         })
@@ -483,11 +472,7 @@ impl Ledger {
         let mut writer = self.begin_write()?;
         boundary::check(&self.root, rel)?;
         let file = self.root.join(rel);
-        let on_disk = match std::fs::read(&file) {
-            Ok(bytes) => Some(bytes),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(LedgerError::io("read", &file)(e)),
-        };
+        let on_disk = files::read_if_present(&file)?;
         let path = || rel.to_string();
         match (writer.head_content(rel)?, on_disk) {
             (None, None) => Err(LedgerError::EntryGone { path: path() }),

@@ -34,7 +34,7 @@ use std::path::{Path, PathBuf};
 
 use git2::{ErrorCode, ObjectType, Oid, Repository, Signature, Tree};
 
-use super::files::{remove_durably, temp_path, write_durably};
+use super::files::{read_if_present, remove_durably, temp_path, write_durably};
 use super::journal::{self, After, Before, Journal, JournalPath};
 use super::lock::{GIT_LOCK_WAIT, GitLock, Lock};
 use super::refs::{self, Branch, Swap};
@@ -131,6 +131,31 @@ impl Writer {
             Some(tree) => tree.get_path(Path::new(path)).is_ok(),
             None => false,
         })
+    }
+
+    /// The first free entry id for `date` and a slug of `text` (`-2`, `-3`…
+    /// on collision), free in HEAD and in the work tree; `own` is the path
+    /// of the entry being renamed, which does not count as taken.
+    pub fn free_id(
+        &self,
+        date: chrono::NaiveDate,
+        text: &str,
+        own: Option<&str>,
+    ) -> Result<String, LedgerError> {
+        let mut failure = None;
+        let id = crate::entry::unique_id(date, text, |candidate| {
+            let path = crate::entry::rel_path(date, candidate);
+            Some(path.as_str()) != own
+                && self.path_taken(&path).unwrap_or_else(|e| {
+                    // "Free", so the search stops here; the error is returned.
+                    failure = Some(e);
+                    false
+                })
+        });
+        match failure {
+            Some(e) => Err(e),
+            None => Ok(id),
+        }
     }
 
     /// Returns the content of `path` in HEAD, if it is there.
@@ -783,22 +808,6 @@ impl Writer {
 /// The blob id git would give `bytes`.
 fn blob_id(bytes: &[u8]) -> Option<Oid> {
     Oid::hash_object(ObjectType::Blob, bytes).ok()
-}
-
-/// A file's bytes, or `None` when there is no file.
-fn read_if_present(file: &Path) -> Result<Option<Vec<u8>>, LedgerError> {
-    match std::fs::read(file) {
-        Ok(bytes) => Ok(Some(bytes)),
-        Err(e)
-            if matches!(
-                e.kind(),
-                std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
-            ) =>
-        {
-            Ok(None)
-        }
-        Err(e) => Err(LedgerError::io("read", file)(e)),
-    }
 }
 
 /// Runs a libgit2 object write, again on failure: a `git gc` running beside

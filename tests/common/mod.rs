@@ -122,6 +122,14 @@ impl TestEnv {
         self.cv_in(&self.root().join("work"), args)
     }
 
+    /// Runs `cv` with `args` and these environment variables set
+    /// (`COLUMNS`, `EDITOR`…).
+    pub fn cv_env(&self, args: &[&str], vars: &[(&str, &str)]) -> Run {
+        let mut cmd = self.command(env!("CARGO_BIN_EXE_cv"));
+        cmd.args(args).envs(vars.iter().copied());
+        run(cmd)
+    }
+
     /// Runs `cv` with arguments that need not be UTF-8.
     pub fn cv_os(&self, args: &[std::ffi::OsString]) -> Run {
         let mut cmd = self.command(env!("CARGO_BIN_EXE_cv"));

@@ -251,19 +251,7 @@ fn redate(
     // Only the date part changes: the rest of the id is what the user knows
     // the entry by.
     let slug = entry.id.get(11..).unwrap_or(&entry.title);
-    let mut failure = None;
-    let new_id = entry::unique_id(entry.date, slug, |candidate| {
-        let rel = entry::rel_path(entry.date, candidate);
-        rel != path
-            && writer.path_taken(&rel).unwrap_or_else(|e| {
-                // "Free", so the search stops here; the error is returned.
-                failure = Some(e);
-                false
-            })
-    });
-    if let Some(e) = failure {
-        return Err(e);
-    }
+    let new_id = writer.free_id(entry.date, slug, Some(path))?;
     doc.set_id(&new_id);
     Ok((
         entry::rel_path(entry.date, &new_id),

@@ -86,12 +86,8 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
         if authors.is_empty() {
             authors = ledger.config().profile.emails.clone();
         }
-        if authors.is_empty()
-            && let Ok(email) = git2::Repository::open(path)
-                .and_then(|r| r.config())
-                .and_then(|c| c.get_string("user.email"))
-        {
-            authors.push(email);
+        if authors.is_empty() {
+            authors.extend(work.user_email());
         }
         if authors.is_empty() {
             return Err(
