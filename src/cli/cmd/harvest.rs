@@ -51,10 +51,10 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
         args.repo.clone()
     } else {
         let cwd = std::env::current_dir()?;
-        match crate::git::open_work_repo(&cwd)
+        match WorkRepo::discover(&cwd)
             .ok()
-            .and_then(|r| r.workdir().map(std::path::Path::to_path_buf))
-            .filter(|dir| !crate::cli::resolve::is_ledger(dir, ledger.root()))
+            .map(|work| work.root())
+            .filter(|dir| !crate::git::same_repository(dir, ledger.root()))
         {
             Some(dir) => vec![dir],
             None => ledger
