@@ -273,6 +273,7 @@ fn verify_proves_the_cited_commits_still_hold() {
         env.git(&repo, &["rev-parse", "HEAD"]).trim().to_string()
     };
     let reverted = commit("reverted");
+    let reapplied = commit("reapplied");
     env.git(&repo, &["switch", "-q", "-c", "spike"]);
     let dropped = commit("dropped");
     env.git(&repo, &["switch", "-q", "-"]);
@@ -280,6 +281,7 @@ fn verify_proves_the_cited_commits_still_hold() {
     for (title, sha) in [
         ("Kept", &kept),
         ("Reverted", &reverted),
+        ("Reapplied", &reapplied),
         ("Dropped", &dropped),
     ] {
         env.cv(&["log", "--title", title, "--commit", sha, "--repo", r])
@@ -287,6 +289,9 @@ fn verify_proves_the_cited_commits_still_hold() {
     }
     env.git(&repo, &["branch", "-q", "-D", "spike"]);
     env.git(&repo, &["revert", "--no-edit", &reverted]);
+    // Reverted, then the revert reverted: the change holds again.
+    env.git(&repo, &["revert", "--no-edit", &reapplied]);
+    env.git(&repo, &["revert", "--no-edit", "HEAD"]);
     // A link to a repository this machine does not have.
     let id = env
         .cv(&["log", "--title", "Elsewhere"])
@@ -314,6 +319,7 @@ fn verify_proves_the_cited_commits_still_hold() {
     };
     assert_eq!(status_of(&kept).as_deref(), Some("ok"));
     assert_eq!(status_of(&reverted).as_deref(), Some("reverted"));
+    assert_eq!(status_of(&reapplied).as_deref(), Some("ok"));
     assert_eq!(status_of(&dropped).as_deref(), Some("missing"));
     assert_eq!(status_of(&"a".repeat(40)).as_deref(), Some("not_checkable"));
     let table = env.cv(&["verify"]);
