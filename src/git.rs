@@ -393,6 +393,78 @@ impl WorkRepo {
         out
     }
 
+    /// The request each branch commit was merged in: for every merge on
+    /// the first-parent line of HEAD (or of each local branch) since
+    /// `since` whose message names a pull or merge request, the commits its
+    /// second parent brought in. Squash merges need none of this: their
+    /// own summary names the request.
+    ///
+    /// Only the first-parent line and the merged branches are read, not
+    /// the whole window: a few thousand commits for a year of a busy
+    /// repository.
+    pub fn merged_requests(
+        &self,
+        since: chrono::NaiveDate,
+        all_branches: bool,
+    ) -> std::collections::HashMap<String, u64> {
+        let cutoff = since
+            .and_hms_opt(0, 0, 0)
+            .map_or(i64::MIN, |t| t.and_utc().timestamp());
+        let mut tips: Vec<git2::Oid> = Vec::new();
+        if all_branches {
+            if let Ok(branches) = self.repo.branches(Some(git2::BranchType::Local)) {
+                tips.extend(
+                    branches
+                        .filter_map(Result::ok)
+                        .filter_map(|(b, _)| b.get().target()),
+                );
+            }
+        } else if let Ok(head) = self.repo.head().and_then(|h| h.peel_to_commit()) {
+            tips.push(head.id());
+        }
+        let mut out = std::collections::HashMap::new();
+        let mut seen = std::collections::HashSet::new();
+        for tip in tips {
+            let mut next = self.repo.find_commit(tip).ok();
+            while let Some(commit) = next.take() {
+                if commit.time().seconds() < cutoff || !seen.insert(commit.id()) {
+                    break;
+                }
+                if commit.parent_count() >= 2
+                    && let Some(n) =
+                        pr_number_from_message(&String::from_utf8_lossy(commit.message_bytes()))
+                {
+                    self.merged_by(&commit, n, &mut out);
+                }
+                next = commit.parent(0).ok();
+            }
+        }
+        out
+    }
+
+    /// Records request `n` for the commits `merge`'s second parent brought
+    /// in (those its first parent does not reach).
+    fn merged_by(
+        &self,
+        merge: &git2::Commit,
+        n: u64,
+        out: &mut std::collections::HashMap<String, u64>,
+    ) {
+        let (Ok(first), Ok(second)) = (merge.parent_id(0), merge.parent_id(1)) else {
+            return;
+        };
+        let Ok(mut walk) = self.repo.revwalk() else {
+            return;
+        };
+        if walk.push(second).is_err() || walk.hide(first).is_err() {
+            return;
+        }
+        for oid in walk.filter_map(Result::ok) {
+            // A commit merged twice keeps its first (newest) request.
+            out.entry(oid.to_string()).or_insert(n);
+        }
+    }
+
     /// The repository's `user.email`, if its configuration sets one.
     pub fn user_email(&self) -> Option<String> {
         self.repo.config().ok()?.get_string("user.email").ok()

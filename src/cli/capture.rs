@@ -284,7 +284,8 @@ fn fit(text: &str, width: usize) -> String {
     format!("{cut}…")
 }
 
-fn inquire_error(e: inquire::InquireError) -> CliError {
+/// An inquire prompt that failed or was cancelled, as a CLI error.
+pub fn inquire_error(e: inquire::InquireError) -> CliError {
     match e {
         inquire::InquireError::OperationCanceled | inquire::InquireError::OperationInterrupted => {
             CliError::failure("cancelled; nothing was saved")
