@@ -94,14 +94,19 @@ struct Branches {
 }
 
 /// Where a commit stands in its repository.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CommitState {
     /// It exists, a local branch reaches it, and nothing reverts it.
     Ok,
-    /// It is not in the repository, or no local branch reaches it.
-    Missing,
-    /// A later commit on a branch says `This reverts commit <sha>`.
-    Reverted,
+    /// The repository does not hold it.
+    NotFound,
+    /// It exists, but no local branch reaches it (a deleted or rewritten branch).
+    Unreachable,
+    /// A commit on a branch says `This reverts commit <sha>`.
+    Reverted {
+        /// The reverting commit's SHA.
+        by: String,
+    },
 }
 
 impl WorkRepo {
@@ -212,10 +217,10 @@ impl WorkRepo {
     /// branch, and not reverted by a commit after it on one.
     pub fn state(&self, sha: &str) -> CommitState {
         let Ok(oid) = git2::Oid::from_str(sha) else {
-            return CommitState::Missing;
+            return CommitState::NotFound;
         };
         if self.repo.find_commit(oid).is_err() {
-            return CommitState::Missing;
+            return CommitState::NotFound;
         }
         let branches = self.branches();
         let reached = branches
@@ -223,26 +228,29 @@ impl WorkRepo {
             .iter()
             .any(|&tip| tip == oid || self.repo.graph_descendant_of(tip, oid).unwrap_or(false));
         if !reached {
-            return CommitState::Missing;
+            return CommitState::Unreachable;
         }
-        if branches.is_reverted(&oid.to_string(), 0) {
-            CommitState::Reverted
-        } else {
-            CommitState::Ok
+        match branches.standing_revert(&oid.to_string(), 0) {
+            Some(by) => CommitState::Reverted { by: by.to_string() },
+            None => CommitState::Ok,
         }
     }
 }
 
 impl Branches {
-    /// A revert names the commit, so it comes after it: any revert on a
-    /// branch counts, unless it was itself reverted (the change reapplied).
-    fn is_reverted(&self, sha: &str, depth: usize) -> bool {
+    /// The commit that reverts `sha` and still stands. A revert names the
+    /// commit, so it comes after it: any revert on a branch counts, unless
+    /// it was itself reverted (the change reapplied).
+    fn standing_revert(&self, sha: &str, depth: usize) -> Option<&str> {
         // A chain of reverts is short; the bound only stops a crafted loop.
-        depth < 32
-            && self
-                .reverted_by
-                .get(sha)
-                .is_some_and(|by| by.iter().any(|r| !self.is_reverted(r, depth + 1)))
+        if depth >= 32 {
+            return None;
+        }
+        self.reverted_by
+            .get(sha)?
+            .iter()
+            .find(|r| self.standing_revert(r, depth + 1).is_none())
+            .map(String::as_str)
     }
 }
 

@@ -289,6 +289,7 @@ fn verify_proves_the_cited_commits_still_hold() {
     }
     env.git(&repo, &["branch", "-q", "-D", "spike"]);
     env.git(&repo, &["revert", "--no-edit", &reverted]);
+    let revert = env.git(&repo, &["rev-parse", "HEAD"]).trim().to_string();
     // Reverted, then the revert reverted: the change holds again.
     env.git(&repo, &["revert", "--no-edit", &reapplied]);
     env.git(&repo, &["revert", "--no-edit", "HEAD"]);
@@ -300,9 +301,11 @@ fn verify_proves_the_cited_commits_still_hold() {
         .to_string();
     let rel = format!("entries/2026/{id}.toml");
     let text = format!(
-        "{}\n[[links]]\nkind = \"commit\"\nrepo = \"https://github.com/other/far\"\nsha = \"{}\"\n",
+        "{}\n[[links]]\nkind = \"commit\"\nrepo = \"https://github.com/other/far\"\nsha = \"{}\"\n\
+         \n[[links]]\nkind = \"commit\"\nrepo = \"https://github.com/acme/shop\"\nsha = \"{}\"\n",
         env.read(&rel),
-        "a".repeat(40)
+        "a".repeat(40),
+        "b".repeat(40)
     );
     std::fs::write(env.ledger().join(&rel), text).expect("write");
 
@@ -322,11 +325,28 @@ fn verify_proves_the_cited_commits_still_hold() {
     assert_eq!(status_of(&reapplied).as_deref(), Some("ok"));
     assert_eq!(status_of(&dropped).as_deref(), Some("missing"));
     assert_eq!(status_of(&"a".repeat(40)).as_deref(), Some("not_checkable"));
+    let reason_of = |sha: &str| {
+        checks
+            .as_array()
+            .expect("array")
+            .iter()
+            .find(|c| c["sha"] == sha)
+            .map(|c| c["reason"].as_str().unwrap_or("").to_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(reason_of(&reverted), format!("reverted by {revert}"));
+    assert_eq!(reason_of(&dropped), "no local branch reaches it");
+    assert_eq!(status_of(&"b".repeat(40)).as_deref(), Some("missing"));
+    assert_eq!(reason_of(&"b".repeat(40)), "not in the repository");
+    assert!(
+        reason_of(&"a".repeat(40)).contains("names no local path"),
+        "{run}"
+    );
     let table = env.cv(&["verify"]);
     assert!(
         table
             .fails_with(1)
-            .contains("2 cited commits no longer hold"),
+            .contains("3 cited commits no longer hold"),
         "{table}"
     );
 }
