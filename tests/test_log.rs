@@ -312,28 +312,21 @@ fn verify_proves_the_cited_commits_still_hold() {
     let run = env.cv(&["verify", "--json"]);
     assert_eq!(run.code, 1, "{run}");
     let checks: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
-    let status_of = |sha: &str| {
+    let field_of = |sha: &str, key: &str| {
         checks
             .as_array()
             .expect("array")
             .iter()
             .find(|c| c["sha"] == sha)
-            .map(|c| c["status"].as_str().unwrap_or("").to_string())
+            .map(|c| c[key].as_str().unwrap_or("").to_string())
     };
+    let status_of = |sha: &str| field_of(sha, "status");
+    let reason_of = |sha: &str| field_of(sha, "reason").unwrap_or_default();
     assert_eq!(status_of(&kept).as_deref(), Some("ok"));
     assert_eq!(status_of(&reverted).as_deref(), Some("reverted"));
     assert_eq!(status_of(&reapplied).as_deref(), Some("ok"));
     assert_eq!(status_of(&dropped).as_deref(), Some("missing"));
     assert_eq!(status_of(&"a".repeat(40)).as_deref(), Some("not_checkable"));
-    let reason_of = |sha: &str| {
-        checks
-            .as_array()
-            .expect("array")
-            .iter()
-            .find(|c| c["sha"] == sha)
-            .map(|c| c["reason"].as_str().unwrap_or("").to_string())
-            .unwrap_or_default()
-    };
     assert_eq!(reason_of(&reverted), format!("reverted by {revert}"));
     assert_eq!(reason_of(&dropped), "no local branch reaches it");
     assert_eq!(status_of(&"b".repeat(40)).as_deref(), Some("missing"));
