@@ -42,7 +42,7 @@ const REDIRECTING_VARS: &[&str] = &[
 #[derive(Debug, thiserror::Error)]
 pub enum GitCmdError {
     /// The `git` binary is not on `PATH` (or cannot be started).
-    #[error("cannot run `git`: {source}")]
+    #[error("cannot run `git`")]
     NotInstalled {
         /// The cause.
         #[source]
