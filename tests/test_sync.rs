@@ -555,3 +555,46 @@ fn uncommitted_changes_the_sync_would_overwrite_stop_it() {
         "id = \"half typed"
     );
 }
+
+#[test]
+fn a_fast_forward_killed_before_its_branch_moved_is_rolled_back_to_where_it_started() {
+    let two = Two::new();
+    // The remote is two commits ahead, both touching one new entry.
+    let id = two.log(&two.b, "From work");
+    two.set_outcome(&two.b, &id, "p95 0.8 s");
+    two.sync(&two.b);
+    let start = two.head(&two.a);
+    two.git(&two.a, &["fetch", "-q", "origin"]);
+    let target = two.git(&two.a, &["rev-parse", "origin/main"]);
+    let rel = format!("entries/2026/{id}.toml");
+    let blob = two.git(&two.a, &["rev-parse", &format!("origin/main:{rel}")]);
+    // What a sync killed after writing the file, before moving the branch,
+    // leaves: the file and the journal. Undoing must go back to where the
+    // write started (no file), not to the target's parent (an older
+    // version of it).
+    std::fs::create_dir_all(two.a.join("entries/2026")).expect("mkdir");
+    std::fs::write(
+        two.a.join(&rel),
+        two.git(&two.a, &["show", &format!("origin/main:{rel}")]) + "\n",
+    )
+    .expect("write");
+    std::fs::write(
+        two.a.join(".git/cv-journal"),
+        format!(
+            "cv journal 1\npid 1\nbranch refs/heads/main\ncommit {target}\nbase {start}\npath {rel}\nafter {blob}\n"
+        ),
+    )
+    .expect("journal");
+    two.cv(&two.a, &["list"]).ok();
+    assert_eq!(two.head(&two.a), start);
+    assert!(!two.a.join(&rel).exists(), "rolled back to the start");
+    two.assert_healthy(&two.a);
+    // And the next sync does it whole.
+    let json = two.cv(&two.a, &["--json", "sync", "--dry-run"]).json();
+    assert_eq!(json["last_sync"], serde_json::Value::Null);
+    two.sync(&two.a);
+    assert_eq!(two.head(&two.a), target);
+    two.assert_healthy(&two.a);
+    let json = two.cv(&two.a, &["--json", "sync", "--dry-run"]).json();
+    assert!(json["last_sync"].is_string(), "{json}");
+}

@@ -87,8 +87,12 @@ fn entries(n: usize) -> String {
 }
 
 fn report_dry_run(ctx: &Ctx, s: &Summary) {
+    let last = match &s.last_sync {
+        Some(when) => format!("; last synced {when}"),
+        None => "; never synced from here".to_string(),
+    };
     ctx.ui.status(&format!(
-        "{}/{}: this ledger is {} ahead and {} behind (commits)",
+        "{}/{}: this ledger is {} ahead and {} behind (commits){last}",
         s.remote, s.branch, s.ahead, s.behind
     ));
     if s.conflicts.is_empty() {

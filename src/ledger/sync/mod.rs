@@ -196,6 +196,9 @@ pub struct Summary {
     pub cycles: usize,
     /// Whether this was a dry run.
     pub dry_run: bool,
+    /// When a sync last succeeded here (UTC, RFC 3339), if one has; for a
+    /// real sync, now.
+    pub last_sync: Option<String>,
 }
 
 /// How the ledger and the remote's branch relate, and what integrating
@@ -216,8 +219,28 @@ enum Integration {
     },
 }
 
+/// Where the time of the last successful sync is kept, in the git dir.
+const LAST_SYNC_FILE: &str = "cv-last-sync";
+
 /// Fetches, integrates and pushes, under the ledger's lock; see the module.
 pub fn sync(ledger: &Ledger, options: &Options) -> Result<Summary, SyncError> {
+    let stamp = ledger.git_dir().join(LAST_SYNC_FILE);
+    let mut summary = cycle(ledger, options)?;
+    if summary.dry_run {
+        summary.last_sync = std::fs::read_to_string(&stamp)
+            .ok()
+            .map(|s| s.trim().to_string())
+            .filter(|s| chrono::DateTime::parse_from_rfc3339(s).is_ok());
+    } else {
+        let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+        // Only a report: a sync that succeeded is not undone when this fails.
+        let _ = super::files::write_durably(&stamp, format!("{now}\n").as_bytes());
+        summary.last_sync = Some(now);
+    }
+    Ok(summary)
+}
+
+fn cycle(ledger: &Ledger, options: &Options) -> Result<Summary, SyncError> {
     let root = ledger.root();
     let git_dir = ledger.git_dir().to_path_buf();
     let repo = repo::open_repo(root)?;
