@@ -204,6 +204,13 @@ fn init_remote_pushes_to_an_empty_remote_and_clones_one_that_holds_a_ledger() {
     two.assert_healthy(&c);
     // No flags that differ: no extra commit.
     assert_eq!(two.git(&two.b, &["log", "--format=%s"]).lines().count(), 1);
+    // A relative path names the remote from where cv runs (`work/`), and is
+    // kept absolute, as `git clone` does.
+    let d = two.env.root().join("d");
+    two.cv(&d, &["init", "--remote", "../remote.git"]).ok();
+    let kept = two.git(&d, &["remote", "get-url", "origin"]);
+    assert!(Path::new(&kept).is_absolute(), "{kept}");
+    assert_eq!(two.head(&d), two.head(&two.a));
 }
 
 #[test]

@@ -114,6 +114,14 @@ impl GitCommand {
         }
     }
 
+    /// Runs git from `dir` (the ledger's folder) instead of the git dir:
+    /// where a relative remote path (`git remote add origin ../backup.git`)
+    /// is resolved from, as when the user runs git there.
+    pub fn current_dir(mut self, dir: &Path) -> GitCommand {
+        self.cmd.current_dir(dir);
+        self
+    }
+
     /// Adds an argument.
     pub fn arg(mut self, arg: impl AsRef<OsStr>) -> GitCommand {
         self.cmd.arg(arg);

@@ -242,7 +242,11 @@ pub fn sync(ledger: &Ledger, options: &Options) -> Result<Summary, SyncError> {
 
 fn cycle(ledger: &Ledger, options: &Options) -> Result<Summary, SyncError> {
     let root = ledger.root();
-    let git_dir = ledger.git_dir().to_path_buf();
+    let git = Git {
+        root,
+        git_dir: ledger.git_dir(),
+        interactive: options.interactive,
+    };
     let repo = repo::open_repo(root)?;
     let lock = Lock::acquire(repo.commondir())?;
     // Finishes what a killed cv left, and refuses a merge or rebase the
@@ -267,7 +271,7 @@ fn cycle(ledger: &Ledger, options: &Options) -> Result<Summary, SyncError> {
     };
     for cycle in 1..=MAX_CYCLES {
         summary.cycles = cycle;
-        fetch(&git_dir, &remote, options.interactive)?;
+        fetch(&git, &remote)?;
         // Opened afresh: the fetch wrote refs and objects behind libgit2.
         let repo = repo::open_repo(root)?;
         let ours = refs::current_branch(&repo, root)?
@@ -333,7 +337,7 @@ fn cycle(ledger: &Ledger, options: &Options) -> Result<Summary, SyncError> {
             &tree_of(&repo, now, root)?,
             root,
         )?;
-        match push(&git_dir, &remote, &branch.name, options.interactive) {
+        match push(&git, &remote, &branch.name) {
             Ok(()) => {
                 summary.pushed = pushed;
                 return Ok(summary);
@@ -368,12 +372,25 @@ fn remote_of(repo: &Repository, branch: &str) -> Option<String> {
         .map(|_| DEFAULT_REMOTE.to_string())
 }
 
+/// The ledger's repository, for running the user's `git` on it.
+struct Git<'a> {
+    root: &'a Path,
+    git_dir: &'a Path,
+    interactive: bool,
+}
+
+impl Git<'_> {
+    fn cmd(&self, subcommand: &str) -> GitCommand {
+        GitCommand::new(self.git_dir, subcommand, self.interactive).current_dir(self.root)
+    }
+}
+
 /// Fetches every branch of `remote` into its remote-tracking refs.
-fn fetch(git_dir: &Path, remote: &str, interactive: bool) -> Result<(), SyncError> {
+fn fetch(git: &Git<'_>, remote: &str) -> Result<(), SyncError> {
     // Every branch, not just ours: an empty remote then fetches nothing
     // instead of failing on a missing branch. `--prune` drops the tracking
     // ref of a branch deleted there; no tags, which the ledger never uses.
-    GitCommand::new(git_dir, "fetch", interactive)
+    git.cmd("fetch")
         .args([
             "--quiet",
             "--prune",
@@ -401,8 +418,9 @@ enum PushError {
 }
 
 /// Pushes the branch to the same name on `remote`, fast-forward only.
-fn push(git_dir: &Path, remote: &str, branch: &str, interactive: bool) -> Result<(), PushError> {
-    let result = GitCommand::new(git_dir, "push", interactive)
+fn push(git: &Git<'_>, remote: &str, branch: &str) -> Result<(), PushError> {
+    let result = git
+        .cmd("push")
         .args(["--porcelain", "--", remote])
         .arg(format!("{branch}:{branch}"))
         .run();
@@ -757,10 +775,17 @@ pub fn join(root: &Path, url: &str, interactive: bool) -> Result<Joining, SyncEr
         done: false,
     };
     joining.git_dir = repo::init_repo(root)?;
-    GitCommand::new(&joining.git_dir, "remote", interactive)
-        .args(["add", "--", DEFAULT_REMOTE, url])
+    let git = joining.git();
+    // A relative path names a folder from where cv was run; the ledger's
+    // config keeps it absolute, as `git clone` does.
+    let url = match std::fs::canonicalize(url) {
+        Ok(path) if Path::new(url).is_relative() => path.to_string_lossy().into_owned(),
+        _ => url.to_string(),
+    };
+    git.cmd("remote")
+        .args(["add", "--", DEFAULT_REMOTE, &url])
         .run()?;
-    fetch(&joining.git_dir, DEFAULT_REMOTE, interactive)?;
+    fetch(&git, DEFAULT_REMOTE)?;
     let repo = repo::open_repo(root)?;
     let prefix = format!("refs/remotes/{DEFAULT_REMOTE}/");
     let mut branches: Vec<(String, Oid)> = repo
@@ -778,7 +803,7 @@ pub fn join(root: &Path, url: &str, interactive: bool) -> Result<Joining, SyncEr
         return Ok(joining);
     }
     branches.sort();
-    let head = remote_head(&joining.git_dir, interactive);
+    let head = remote_head(&git);
     let pick = |name: &str| branches.iter().find(|(b, _)| b == name).cloned();
     let chosen = head
         .as_deref()
@@ -798,8 +823,9 @@ pub fn join(root: &Path, url: &str, interactive: bool) -> Result<Joining, SyncEr
 }
 
 /// The branch the remote's HEAD names, if it says.
-fn remote_head(git_dir: &Path, interactive: bool) -> Option<String> {
-    let out = GitCommand::new(git_dir, "ls-remote", interactive)
+fn remote_head(git: &Git<'_>) -> Option<String> {
+    let out = git
+        .cmd("ls-remote")
         .args(["--symref", "--", DEFAULT_REMOTE, "HEAD"])
         .run()
         .ok()?;
@@ -810,6 +836,14 @@ fn remote_head(git_dir: &Path, interactive: bool) -> Option<String> {
 }
 
 impl Joining {
+    fn git(&self) -> Git<'_> {
+        Git {
+            root: &self.root,
+            git_dir: &self.git_dir,
+            interactive: self.interactive,
+        }
+    }
+
     /// Whether the remote already holds a ledger (to clone) or is empty.
     pub fn remote_has_ledger(&self) -> bool {
         self.found.is_some()
@@ -820,13 +854,7 @@ impl Joining {
         let ledger = Ledger::init(&self.root, profile)?;
         let repo = repo::open_repo(&self.root)?;
         let branch = refs::current_branch(&repo, &self.root)?;
-        push(
-            &self.git_dir,
-            DEFAULT_REMOTE,
-            &branch.name,
-            self.interactive,
-        )
-        .map_err(|e| SyncError::Push {
+        push(&self.git(), DEFAULT_REMOTE, &branch.name).map_err(|e| SyncError::Push {
             remote: DEFAULT_REMOTE.to_string(),
             pulled: 0,
             source: match e {
@@ -967,4 +995,51 @@ fn apply_profile(text: &str, flags: &ProfileFlags) -> Option<(String, Vec<&'stat
         changed.push("emails");
     }
     (!changed.is_empty()).then(|| (doc.to_string(), changed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::level::LevelId;
+
+    const CONFIG: &str = "\
+[profile]
+name = \"Ada\"  # from the laptop
+emails = [\"ada@home.example\"]
+level = \"mid\"
+";
+
+    #[test]
+    fn profile_flags_change_only_what_differs_and_add_emails() {
+        let same = ProfileFlags {
+            name: Some("Ada".into()),
+            emails: vec!["ada@home.example".into()],
+            level: Some(LevelId::Mid),
+            target: None,
+        };
+        assert_eq!(apply_profile(CONFIG, &same), None);
+        let other = ProfileFlags {
+            emails: vec!["ada@work.example".into()],
+            level: Some(LevelId::Senior),
+            ..ProfileFlags::default()
+        };
+        let (text, fields) = apply_profile(CONFIG, &other).expect("changed");
+        assert_eq!(fields, ["level", "emails"]);
+        assert!(text.contains("# from the laptop"), "{text}");
+        assert!(
+            text.contains("[\"ada@home.example\", \"ada@work.example\"]"),
+            "{text}"
+        );
+        assert!(text.contains("level = \"senior\""), "{text}");
+    }
+
+    #[test]
+    fn entry_paths_are_told_from_other_files() {
+        assert_eq!(
+            entry_id("entries/2026/2026-11-22-a.toml").as_deref(),
+            Some("2026-11-22-a")
+        );
+        assert_eq!(entry_id("cv.toml"), None);
+        assert_eq!(entry_id("entries/notes.md"), None);
+    }
 }
