@@ -605,3 +605,54 @@ fn a_fast_forward_killed_before_its_branch_moved_is_rolled_back_to_where_it_star
     let json = two.cv(&two.a, &["--json", "sync", "--dry-run"]).json();
     assert!(json["last_sync"].is_string(), "{json}");
 }
+
+#[test]
+fn one_id_logged_differently_on_both_sides_keeps_both_entries() {
+    let two = Two::new();
+    let laptop = two.cv(
+        &two.a,
+        &[
+            "--json",
+            "log",
+            "--title",
+            "Fix the flaky deploy",
+            "--outcome",
+            "from the laptop",
+        ],
+    );
+    let id = laptop.json()["id"].as_str().expect("id").to_string();
+    two.cv(
+        &two.b,
+        &[
+            "log",
+            "--title",
+            "Fix the flaky deploy",
+            "--outcome",
+            "from work",
+        ],
+    )
+    .ok();
+    two.sync(&two.a);
+    let out = two.cv(&two.b, &["sync"]);
+    out.ok();
+    assert!(
+        out.stderr
+            .contains(&format!("the remote's as entries/2026/{id}-2.toml")),
+        "{out}"
+    );
+    two.sync(&two.a);
+    for ledger in [&two.a, &two.b] {
+        assert_eq!(
+            two.entries(ledger),
+            [
+                format!("entries/2026/{id}-2.toml"),
+                format!("entries/2026/{id}.toml")
+            ]
+        );
+        let kept = std::fs::read_to_string(ledger.join(format!("entries/2026/{id}-2.toml")))
+            .expect("renamed entry");
+        assert!(kept.contains(&format!("id = \"{id}-2\"")), "{kept}");
+        assert!(kept.contains("from the laptop"), "{kept}");
+        two.assert_healthy(ledger);
+    }
+}

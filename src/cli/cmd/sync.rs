@@ -60,6 +60,18 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
     if ctx.global.json {
         return ctx.ui.out_json(&summary);
     }
+    for r in &summary.renamed {
+        ctx.ui.warn(&format!(
+            "both sides logged {} differently: {} both, the remote's as {}",
+            r.from,
+            if summary.dry_run {
+                "a sync keeps"
+            } else {
+                "kept"
+            },
+            r.to
+        ));
+    }
     if summary.dry_run {
         report_dry_run(ctx, &summary);
     } else {

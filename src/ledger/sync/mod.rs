@@ -162,6 +162,16 @@ pub struct Conflict {
     pub fields: Vec<String>,
 }
 
+/// An entry both sides logged under the same id, differently: the remote's
+/// is kept under the next free id.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Renamed {
+    /// The path both sides used.
+    pub from: String,
+    /// Where the remote's entry is now.
+    pub to: String,
+}
+
 /// What `cv sync` is asked to do.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options {
@@ -192,6 +202,9 @@ pub struct Summary {
     pub merged: bool,
     /// Files that would not merge (a dry run reports them; a sync stops).
     pub conflicts: Vec<Conflict>,
+    /// Entries both sides logged under one id, the remote's kept under a
+    /// new one.
+    pub renamed: Vec<Renamed>,
     /// Fetch-and-push cycles it took (a rejected push starts another).
     pub cycles: usize,
     /// Whether this was a dry run.
@@ -216,6 +229,7 @@ enum Integration {
         theirs: Oid,
         changes: Vec<super::Change>,
         conflicts: Vec<Conflict>,
+        renamed: Vec<Renamed>,
     },
 }
 
@@ -293,13 +307,24 @@ fn cycle(ledger: &Ledger, options: &Options) -> Result<Summary, SyncError> {
             None => Integration::Nothing,
         };
         let ours_tree = tree_of(&repo, ours, root)?;
-        let (pulled, merged, conflicts) = match &integration {
-            Integration::Nothing => (0, false, Vec::new()),
-            Integration::FastForward { changes, .. } => (count_entries(changes), false, Vec::new()),
+        let (pulled, merged, conflicts, renamed) = match &integration {
+            Integration::Nothing => (0, false, Vec::new(), Vec::new()),
+            Integration::FastForward { changes, .. } => {
+                (count_entries(changes), false, Vec::new(), Vec::new())
+            }
             Integration::Merge {
-                changes, conflicts, ..
-            } => (count_entries(changes), true, conflicts.clone()),
+                changes,
+                conflicts,
+                renamed,
+                ..
+            } => (
+                count_entries(changes),
+                true,
+                conflicts.clone(),
+                renamed.clone(),
+            ),
         };
+        summary.renamed = renamed;
         if options.dry_run {
             summary.pulled = pulled;
             summary.merged = merged;
@@ -476,6 +501,7 @@ fn integrate(
     let base_tree = tree_of(repo, base, root)?;
     let mut changes = Vec::new();
     let mut conflicts = Vec::new();
+    let mut renamed = Vec::new();
     for (path, t) in changes_between(repo, root, &base_tree, &theirs_tree)? {
         let o = blob_at(&ours_tree, &path);
         let b = blob_at(&base_tree, &path);
@@ -505,31 +531,65 @@ fn integrate(
             }
             continue;
         };
-        let text = |oid: Oid| -> Result<String, SyncError> {
-            let blob = repo
+        let bytes = |oid: Oid| -> Result<Vec<u8>, SyncError> {
+            Ok(repo
                 .find_blob(oid)
-                .map_err(git_err(format!("read {path}"), root))?;
-            Ok(String::from_utf8_lossy(blob.content()).into_owned())
+                .map_err(git_err(format!("read {path}"), root))?
+                .content()
+                .to_vec())
         };
-        let base_text = b.map(text).transpose()?;
-        let (ours_text, theirs_text) = (text(o)?, text(t)?);
-        let merged = if path.ends_with(".toml") {
-            merge::merge_toml(base_text.as_deref(), &ours_text, &theirs_text, prefer)
-        } else {
-            match prefer {
-                Some(Prefer::Local) => Ok(ours_text.clone()),
-                Some(Prefer::Remote) => Ok(theirs_text),
-                None => Err(vec!["its text".to_string()]),
+        let (ours_bytes, theirs_bytes) = (bytes(o)?, bytes(t)?);
+        // A base that is not text counts as none: every difference between
+        // the sides is then a change on both.
+        let base_text = b
+            .map(bytes)
+            .transpose()?
+            .and_then(|b| String::from_utf8(b).ok());
+        let texts = (
+            std::str::from_utf8(&ours_bytes).ok(),
+            std::str::from_utf8(&theirs_bytes).ok(),
+        );
+        let merged = match texts {
+            (Some(ours_text), Some(theirs_text)) if path.ends_with(".toml") => {
+                merge::merge_toml(base_text.as_deref(), ours_text, theirs_text, prefer)
+                    .map(String::into_bytes)
             }
+            // Not TOML, or not text: no field to merge by; a side is chosen
+            // whole, or it is a conflict.
+            _ => match prefer {
+                Some(Prefer::Local) => Ok(ours_bytes.clone()),
+                Some(Prefer::Remote) => Ok(theirs_bytes.clone()),
+                None => Err(vec!["its content".to_string()]),
+            },
         };
         match merged {
-            Ok(merged) if is_entry(&path) && crate::entry::Entry::parse(&merged).is_err() => {
+            Ok(merged) if merged == ours_bytes => {}
+            Ok(merged)
+                if merged != theirs_bytes
+                    && is_entry(&path)
+                    && std::str::from_utf8(&merged)
+                        .map_or(true, |m| crate::entry::Entry::parse(m).is_err()) =>
+            {
                 conflicts.push(conflict(vec![
                     "the merged entry would not be valid".to_string(),
                 ]));
             }
-            Ok(merged) if merged == ours_text => {}
-            Ok(merged) => changes.push(super::Change::put(path.clone(), merged.into_bytes())),
+            Ok(merged) => changes.push(super::Change::put(path.clone(), merged)),
+            Err(fields) if b.is_none() && is_entry(&path) => {
+                // Both sides logged an entry under the same id (the same
+                // title on the same day) and they differ: two entries, the
+                // remote's under the next free id, rather than a stop.
+                match as_next_id(&path, texts.1, &ours_tree, &theirs_tree, &changes) {
+                    Some((to, text)) => {
+                        renamed.push(Renamed {
+                            from: path.clone(),
+                            to: to.clone(),
+                        });
+                        changes.push(super::Change::put(to, text.into_bytes()));
+                    }
+                    None => conflicts.push(conflict(fields)),
+                }
+            }
             Err(fields) => conflicts.push(conflict(fields)),
         }
     }
@@ -537,6 +597,32 @@ fn integrate(
         theirs,
         changes,
         conflicts,
+        renamed,
+    })
+}
+
+/// The remote's entry at `path`, given the next id free on both sides
+/// (`<id>-2`, `-3`…): its new path and text. `None` when it does not parse.
+fn as_next_id(
+    path: &str,
+    text: Option<&str>,
+    ours: &Tree<'_>,
+    theirs: &Tree<'_>,
+    changes: &[super::Change],
+) -> Option<(String, String)> {
+    let id = entry_id(path)?;
+    let dir = path.rsplit_once('/')?.0;
+    let mut doc = crate::entry::EntryDoc::parse(text?).ok()?;
+    (2..1000).find_map(|n| {
+        let candidate = format!("{id}-{n}");
+        let to = format!("{dir}/{candidate}.toml");
+        let free = blob_at(ours, &to).is_none()
+            && blob_at(theirs, &to).is_none()
+            && !changes.iter().any(|c| c.path == to);
+        free.then(|| {
+            doc.set_id(&candidate);
+            (to, doc.to_text())
+        })
     })
 }
 
