@@ -436,6 +436,15 @@ fn an_unreachable_remote_is_a_clear_error_that_changes_nothing() {
     two.assert_healthy(&two.a);
     // `cv log` never touches the network: it works all the same.
     two.log(&two.a, "Offline entry");
+    // An empty remote and no --level where cv cannot ask: refused, and the
+    // folder it had made is gone.
+    let empty = two.env.root().join("empty.git");
+    two.git(two.env.root(), &["init", "-q", "--bare", "empty.git"]);
+    let e = two.env.root().join("e");
+    two.cv(&e, &["init", "--remote", empty.to_str().expect("utf-8")])
+        .fails_with(2);
+    assert!(!e.exists());
+    assert_eq!(two.git(&empty, &["for-each-ref"]), "", "nothing pushed");
     // `cv init --remote` with it creates nothing.
     let c = two.env.root().join("c");
     two.cv(
