@@ -665,3 +665,31 @@ fn one_id_logged_differently_on_both_sides_keeps_both_entries() {
         two.assert_healthy(ledger);
     }
 }
+
+#[test]
+fn a_ledger_made_without_a_remote_syncs_once_one_is_added() {
+    let two = Two::empty();
+    two.env.init();
+    let ledger = two.env.ledger();
+    two.env.cv(&["log", "--title", "Before the remote"]).ok();
+    two.git(&ledger, &["remote", "add", "origin", two.url()]);
+    let json = two.sync(&ledger);
+    assert_eq!(json["pushed"].as_u64(), Some(1), "{json}");
+    let first = two.head(&ledger);
+    assert_eq!(two.remote_main(), first);
+    // The branch it tracks, as `git pull` reads it, is the one synced with.
+    two.git(&ledger, &["config", "branch.main.remote", "origin"]);
+    two.git(
+        &ledger,
+        &["config", "branch.main.merge", "refs/heads/ledger"],
+    );
+    two.env.cv(&["log", "--title", "After the remote"]).ok();
+    let json = two.sync(&ledger);
+    assert_eq!(json["branch"], "ledger", "{json}");
+    assert_eq!(
+        two.git(&two.remote, &["rev-parse", "ledger"]),
+        two.head(&ledger)
+    );
+    assert_eq!(two.remote_main(), first, "the remote's main is left alone");
+    two.env.assert_clean();
+}

@@ -188,7 +188,7 @@ pub struct Options {
 pub struct Summary {
     /// The remote's name.
     pub remote: String,
-    /// The branch synced (short name).
+    /// The remote's branch synced with (short name).
     pub branch: String,
     /// Entry files added, changed or removed in the ledger by the sync.
     pub pulled: usize,
@@ -275,11 +275,19 @@ fn cycle(ledger: &Ledger, options: &Options) -> Result<Summary, SyncError> {
     let remote = remote_of(&repo, &short).ok_or_else(|| SyncError::NoRemote {
         root: root.to_path_buf(),
     })?;
-    let tracking = format!("refs/remotes/{remote}/{short}");
-    let shown = format!("{remote}/{short}");
+    // The remote's branch: the one ours tracks (`branch.<name>.merge`, as
+    // `git pull` reads it), else the same name.
+    let upstream = repo
+        .config()
+        .and_then(|c| c.get_string(&format!("branch.{short}.merge")))
+        .ok()
+        .and_then(|m| m.strip_prefix("refs/heads/").map(str::to_string))
+        .unwrap_or_else(|| short.clone());
+    let tracking = format!("refs/remotes/{remote}/{upstream}");
+    let shown = format!("{remote}/{upstream}");
     let mut summary = Summary {
         remote: remote.clone(),
-        branch: short.clone(),
+        branch: upstream.clone(),
         dry_run: options.dry_run,
         ..Summary::default()
     };
@@ -362,7 +370,12 @@ fn cycle(ledger: &Ledger, options: &Options) -> Result<Summary, SyncError> {
             &tree_of(&repo, now, root)?,
             root,
         )?;
-        match push(&git, &remote, &branch.name) {
+        match push(
+            &git,
+            &remote,
+            &branch.name,
+            &format!("refs/heads/{upstream}"),
+        ) {
             Ok(()) => {
                 summary.pushed = pushed;
                 return Ok(summary);
@@ -442,12 +455,12 @@ enum PushError {
     Failed(GitCmdError),
 }
 
-/// Pushes the branch to the same name on `remote`, fast-forward only.
-fn push(git: &Git<'_>, remote: &str, branch: &str) -> Result<(), PushError> {
+/// Pushes `branch` to `to` on `remote`, fast-forward only.
+fn push(git: &Git<'_>, remote: &str, branch: &str, to: &str) -> Result<(), PushError> {
     let result = git
         .cmd("push")
         .args(["--porcelain", "--", remote])
-        .arg(format!("{branch}:{branch}"))
+        .arg(format!("{branch}:{to}"))
         .run();
     match result {
         Ok(_) => Ok(()),
@@ -940,17 +953,20 @@ impl Joining {
         let ledger = Ledger::init(&self.root, profile)?;
         let repo = repo::open_repo(&self.root)?;
         let branch = refs::current_branch(&repo, &self.root)?;
-        push(&self.git(), DEFAULT_REMOTE, &branch.name).map_err(|e| SyncError::Push {
-            remote: DEFAULT_REMOTE.to_string(),
-            pulled: 0,
-            source: match e {
-                PushError::Failed(e) => e,
-                PushError::Rejected => GitCmdError::Failed {
-                    command: "push".into(),
-                    message: "someone pushed to it meanwhile; run `cv init --remote` again".into(),
-                    stdout: String::new(),
+        push(&self.git(), DEFAULT_REMOTE, &branch.name, &branch.name).map_err(|e| {
+            SyncError::Push {
+                remote: DEFAULT_REMOTE.to_string(),
+                pulled: 0,
+                source: match e {
+                    PushError::Failed(e) => e,
+                    PushError::Rejected => GitCmdError::Failed {
+                        command: "push".into(),
+                        message: "someone pushed to it meanwhile; run `cv init --remote` again"
+                            .into(),
+                        stdout: String::new(),
+                    },
                 },
-            },
+            }
         })?;
         self.track(&repo, &branch.name)?;
         self.done = true;
