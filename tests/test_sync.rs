@@ -693,3 +693,23 @@ fn a_ledger_made_without_a_remote_syncs_once_one_is_added() {
     assert_eq!(two.remote_main(), first, "the remote's main is left alone");
     two.env.assert_clean();
 }
+
+#[test]
+fn a_removal_on_one_side_is_pulled_into_a_merge() {
+    let two = Two::new();
+    let gone = two.log(&two.a, "Logged by mistake");
+    two.sync(&two.a);
+    two.sync(&two.b);
+    two.cv(&two.a, &["rm", &gone, "--yes"]).ok();
+    let kept = two.log(&two.b, "Real work");
+    two.sync(&two.a);
+    let json = two.sync(&two.b);
+    assert_eq!(json["merged"], true);
+    assert_eq!(json["pulled"].as_u64(), Some(1), "the removal: {json}");
+    two.sync(&two.a);
+    for ledger in [&two.a, &two.b] {
+        assert_eq!(two.entries(ledger), [format!("entries/2026/{kept}.toml")]);
+        assert!(!ledger.join(format!("entries/2026/{gone}.toml")).exists());
+        two.assert_healthy(ledger);
+    }
+}
