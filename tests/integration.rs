@@ -21,4 +21,5 @@ mod test_link;
 mod test_log;
 mod test_report;
 mod test_report_html;
+mod test_sync;
 mod test_write_path;

@@ -93,6 +93,7 @@ pub enum Command {
     Due(cmd::due::Args),
     Verify(cmd::verify::Args),
     Harvest(cmd::harvest::Args),
+    Sync(cmd::sync::Args),
     Completions(cmd::completions::Args),
     Man(cmd::man::Args),
 }
@@ -185,6 +186,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::Due(args) => cmd::due::run(&mut ctx, &args),
         Command::Verify(args) => cmd::verify::run(&mut ctx, &args),
         Command::Harvest(args) => cmd::harvest::run(&mut ctx, &args),
+        Command::Sync(args) => cmd::sync::run(&mut ctx, &args),
         Command::Completions(args) => cmd::completions::run(&mut ctx, &args),
         Command::Man(args) => cmd::man::run(&mut ctx, &args),
     }

@@ -16,4 +16,5 @@ pub mod man;
 pub mod report;
 pub mod rm;
 pub mod show;
+pub mod sync;
 pub mod verify;
