@@ -207,7 +207,7 @@ impl Draft {
     /// for a prompt (or the defaults of [`Draft::into_entry`]) to fill.
     pub fn new(fields: &Fields, framework: &Framework, place: Place) -> Result<Draft, DraftError> {
         let title = match &fields.title {
-            Some(t) => Some(checked_title(t)?),
+            Some(t) => Some(check_title(t)?),
             None => None,
         };
         for (field, value, one_line) in [
@@ -224,10 +224,7 @@ impl Draft {
             }
         }
         let date = match &fields.date {
-            Some(d) => Some(checked_date(
-                dates::parse_day(d, place.today)?,
-                place.today,
-            )?),
+            Some(d) => Some(check_date(dates::parse_day(d, place.today)?, place.today)?),
             None => None,
         };
         let remeasure = fields
@@ -267,8 +264,8 @@ impl Draft {
         self,
         today: NaiveDate,
     ) -> Result<(Entry, Vec<(String, String)>), DraftError> {
-        let title = checked_title(self.title.as_deref().ok_or(DraftError::NoTitle)?)?;
-        let date = checked_date(self.date.unwrap_or(today), today)?;
+        let title = check_title(self.title.as_deref().ok_or(DraftError::NoTitle)?)?;
+        let date = check_date(self.date.unwrap_or(today), today)?;
         for (field, value, one_line) in [
             ("customer", &self.customer, true),
             ("problem", &self.problem, false),
@@ -300,7 +297,8 @@ impl Draft {
     }
 }
 
-fn checked_title(title: &str) -> Result<String, DraftError> {
+/// The title trimmed, or why an entry cannot have it.
+pub fn check_title(title: &str) -> Result<String, DraftError> {
     if title.trim().is_empty() {
         return Err(DraftError::EmptyTitle);
     }
@@ -313,7 +311,8 @@ fn checked_title(title: &str) -> Result<String, DraftError> {
     Ok(title.trim().to_string())
 }
 
-fn checked_date(date: NaiveDate, today: NaiveDate) -> Result<NaiveDate, DraftError> {
+/// The date, or why an entry cannot have it (the future, before 1970).
+pub fn check_date(date: NaiveDate, today: NaiveDate) -> Result<NaiveDate, DraftError> {
     match dates::entry_date_problem(date, today) {
         Some(problem) => Err(DraftError::EntryDate(problem)),
         None => Ok(date),

@@ -6,6 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
+use std::collections::{HashMap, HashSet};
+
 use git2::Repository;
 
 use crate::links::{normalize_remote, pr_number_from_message};
@@ -82,15 +84,18 @@ pub struct WorkRepo {
     repo: Repository,
     /// Tips of the local branches and the commits their history reverts,
     /// read once for all the links `cv verify` asks about.
-    branches: std::cell::OnceCell<Branches>,
+    branches: std::cell::OnceCell<Result<Branches, String>>,
 }
 
-/// What one walk of every local branch learns.
+/// What one walk of every local branch learns, for every link at once.
 struct Branches {
-    tips: Vec<git2::Oid>,
-    /// For each SHA a `This reverts commit <sha>` line names (lowercase),
-    /// the commits that say it.
-    reverted_by: std::collections::HashMap<String, Vec<String>>,
+    /// Every commit a local branch reaches.
+    reachable: HashSet<git2::Oid>,
+    /// For each commit a `This reverts commit <sha>` line names, the
+    /// commits that say it.
+    reverted_by: HashMap<git2::Oid, Vec<git2::Oid>>,
+    /// The standing revert of each commit asked about so far (memo).
+    standing: std::cell::RefCell<HashMap<git2::Oid, Option<git2::Oid>>>,
 }
 
 /// Where a commit stands in its repository.
@@ -106,6 +111,11 @@ pub enum CommitState {
     Reverted {
         /// The reverting commit's SHA.
         by: String,
+    },
+    /// The repository could not be read far enough to tell.
+    Unreadable {
+        /// What went wrong, in words.
+        why: String,
     },
 }
 
@@ -180,57 +190,68 @@ impl WorkRepo {
         })
     }
 
-    /// The local branches' tips and what their history reverts: one walk,
-    /// however many links ask.
-    fn branches(&self) -> &Branches {
-        self.branches.get_or_init(|| {
-            let tips: Vec<git2::Oid> = self
-                .repo
-                .branches(Some(git2::BranchType::Local))
-                .map(|branches| {
-                    branches
-                        .filter_map(Result::ok)
-                        .filter_map(|(b, _)| b.get().target())
-                        .collect()
-                })
-                .unwrap_or_default();
-            let mut reverted_by: std::collections::HashMap<String, Vec<String>> =
-                std::collections::HashMap::new();
-            if let Ok(mut walk) = self.repo.revwalk() {
-                for tip in &tips {
-                    let _ = walk.push(*tip);
-                }
-                for oid in walk.filter_map(Result::ok) {
-                    let Ok(commit) = self.repo.find_commit(oid) else {
-                        continue;
-                    };
-                    for target in reverted_shas(commit.message_bytes()) {
-                        reverted_by.entry(target).or_default().push(oid.to_string());
-                    }
+    /// What the local branches reach and what their history reverts:
+    /// one walk, however many links ask.
+    fn branches(&self) -> Result<&Branches, String> {
+        if let Some(done) = self.branches.get() {
+            return done.as_ref().map_err(Clone::clone);
+        }
+        let read = self.read_branches().map_err(|e| e.message().to_string());
+        self.branches
+            .get_or_init(|| read)
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    fn read_branches(&self) -> Result<Branches, git2::Error> {
+        let mut walk = self.repo.revwalk()?;
+        for branch in self.repo.branches(Some(git2::BranchType::Local))? {
+            if let Some(tip) = branch?.0.get().target() {
+                walk.push(tip)?;
+            }
+        }
+        let mut reachable = HashSet::new();
+        let mut reverted_by: HashMap<git2::Oid, Vec<git2::Oid>> = HashMap::new();
+        for oid in walk {
+            let oid = oid?;
+            reachable.insert(oid);
+            let commit = self.repo.find_commit(oid)?;
+            for named in reverted_shas(commit.message_bytes()) {
+                // `git revert --reference` names the commit by a short SHA.
+                let target = match git2::Oid::from_str(&named) {
+                    Ok(full) if named.len() == 40 => Some(full),
+                    _ => self.repo.find_commit_by_prefix(&named).ok().map(|c| c.id()),
+                };
+                if let Some(target) = target {
+                    reverted_by.entry(target).or_default().push(oid);
                 }
             }
-            Branches { tips, reverted_by }
+        }
+        Ok(Branches {
+            reachable,
+            reverted_by,
+            standing: std::cell::RefCell::new(HashMap::new()),
         })
     }
 
     /// Whether the commit `sha` still holds: present, reachable from a local
     /// branch, and not reverted by a commit after it on one.
     pub fn state(&self, sha: &str) -> CommitState {
-        let Ok(oid) = git2::Oid::from_str(sha) else {
-            return CommitState::NotFound;
+        let oid = match git2::Oid::from_str(sha) {
+            Ok(oid) if sha.len() == 40 => oid,
+            _ => return CommitState::NotFound,
         };
         if self.repo.find_commit(oid).is_err() {
             return CommitState::NotFound;
         }
-        let branches = self.branches();
-        let reached = branches
-            .tips
-            .iter()
-            .any(|&tip| tip == oid || self.repo.graph_descendant_of(tip, oid).unwrap_or(false));
-        if !reached {
+        let branches = match self.branches() {
+            Ok(branches) => branches,
+            Err(why) => return CommitState::Unreadable { why },
+        };
+        if !branches.reachable.contains(&oid) {
             return CommitState::Unreachable;
         }
-        match branches.standing_revert(&oid.to_string(), 0) {
+        match branches.standing_revert(oid) {
             Some(by) => CommitState::Reverted { by: by.to_string() },
             None => CommitState::Ok,
         }
@@ -238,24 +259,45 @@ impl WorkRepo {
 }
 
 impl Branches {
-    /// The commit that reverts `sha` and still stands. A revert names the
+    /// The commit that reverts `target` and still stands. A revert names the
     /// commit, so it comes after it: any revert on a branch counts, unless
-    /// it was itself reverted (the change reapplied).
-    fn standing_revert(&self, sha: &str, depth: usize) -> Option<&str> {
-        // A chain of reverts is short; the bound only stops a crafted loop.
-        if depth >= 32 {
-            return None;
+    /// it was itself reverted (the change reapplied), and so on down the
+    /// chain. Depth-first without recursion, remembering every answer, so a
+    /// crafted web of reverts costs one visit per commit.
+    fn standing_revert(&self, target: git2::Oid) -> Option<git2::Oid> {
+        let mut memo = self.standing.borrow_mut();
+        let mut stack = vec![target];
+        let mut open: HashSet<git2::Oid> = HashSet::new();
+        while let Some(&sha) = stack.last() {
+            if memo.contains_key(&sha) {
+                stack.pop();
+                continue;
+            }
+            open.insert(sha);
+            let by = self.reverted_by.get(&sha).map_or(&[][..], Vec::as_slice);
+            // A reverter still open would be a loop of reverts, which
+            // content-addressed commits cannot form; it counts for nothing.
+            if let Some(&next) = by
+                .iter()
+                .find(|r| !memo.contains_key(r) && !open.contains(r))
+            {
+                stack.push(next);
+                continue;
+            }
+            let standing = by
+                .iter()
+                .find(|r| matches!(memo.get(r), Some(None)))
+                .copied();
+            memo.insert(sha, standing);
+            open.remove(&sha);
+            stack.pop();
         }
-        self.reverted_by
-            .get(sha)?
-            .iter()
-            .find(|r| self.standing_revert(r, depth + 1).is_none())
-            .map(String::as_str)
+        memo.get(&target).copied().flatten()
     }
 }
 
 /// The SHAs a commit message says it reverts (`This reverts commit <sha>`,
-/// as `git revert` writes it), lowercase.
+/// as `git revert` writes it; with `--reference`, a short SHA), lowercase.
 fn reverted_shas(message: &[u8]) -> Vec<String> {
     const NEEDLE: &[u8] = b"This reverts commit ";
     let mut out = Vec::new();
@@ -267,7 +309,7 @@ fn reverted_shas(message: &[u8]) -> Vec<String> {
             .take_while(|b| b.is_ascii_hexdigit())
             .map(u8::to_ascii_lowercase)
             .collect();
-        if hex.len() == 40 {
+        if (7..=40).contains(&hex.len()) {
             out.push(String::from_utf8_lossy(&hex).into_owned());
         }
     }
@@ -304,6 +346,28 @@ pub struct AuthoredCommit {
     pub author: String,
 }
 
+/// The merge that brought a branch commit in, from
+/// [`WorkRepo::merged_requests`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MergedIn {
+    /// The request its message names.
+    pub pr: u64,
+    /// The merge commit's whole message (GitHub puts the request's title
+    /// under its summary).
+    pub message: String,
+    /// The day it landed.
+    pub date: chrono::NaiveDate,
+}
+
+/// The day a commit landed: its committer date, in its own time zone, as
+/// `git log --date=short` shows it.
+fn commit_date(commit: &git2::Commit) -> chrono::NaiveDate {
+    let time = commit.time();
+    chrono::DateTime::from_timestamp(time.seconds(), 0)
+        .map(|t| (t + chrono::Duration::minutes(i64::from(time.offset_minutes()))).date_naive())
+        .unwrap_or_default()
+}
+
 /// Commits a walk past the date still looks at before it stops: libgit2's
 /// default order is close to, not exactly, date order (merges, rebases).
 const PAST_THE_DATE: usize = 50;
@@ -311,8 +375,14 @@ const PAST_THE_DATE: usize = 50;
 impl WorkRepo {
     /// The repository's `origin` URL (else its first remote's), https form,
     /// else its path.
+    ///
+    /// A remote that is a local path or `file://` URL (a clone of a folder)
+    /// is no web identity, and its commits may not be there yet: such a
+    /// repository is named by its own path.
     pub fn name(&self) -> String {
-        remote_url(&self.repo).unwrap_or_else(|| repo_root(&self.repo).display().to_string())
+        remote_url(&self.repo)
+            .filter(|url| url.starts_with("https://"))
+            .unwrap_or_else(|| repo_root(&self.repo).display().to_string())
     }
 
     /// The commits whose author (through the repository's mailmap) has one
@@ -414,7 +484,7 @@ impl WorkRepo {
         &self,
         since: chrono::NaiveDate,
         all_branches: bool,
-    ) -> std::collections::HashMap<String, u64> {
+    ) -> HashMap<String, MergedIn> {
         let cutoff = since
             .and_hms_opt(0, 0, 0)
             .map_or(i64::MIN, |t| t.and_utc().timestamp());
@@ -430,19 +500,24 @@ impl WorkRepo {
         } else if let Ok(head) = self.repo.head().and_then(|h| h.peel_to_commit()) {
             tips.push(head.id());
         }
-        let mut out = std::collections::HashMap::new();
-        let mut seen = std::collections::HashSet::new();
+        let mut out = HashMap::new();
+        let mut seen = HashSet::new();
         for tip in tips {
             let mut next = self.repo.find_commit(tip).ok();
             while let Some(commit) = next.take() {
                 if commit.time().seconds() < cutoff || !seen.insert(commit.id()) {
                     break;
                 }
-                if commit.parent_count() >= 2
-                    && let Some(n) =
-                        pr_number_from_message(&String::from_utf8_lossy(commit.message_bytes()))
-                {
-                    self.merged_by(&commit, n, &mut out);
+                if commit.parent_count() >= 2 {
+                    let message = String::from_utf8_lossy(commit.message_bytes()).into_owned();
+                    if let Some(pr) = pr_number_from_message(&message) {
+                        let merged = MergedIn {
+                            pr,
+                            message,
+                            date: commit_date(&commit),
+                        };
+                        self.merged_by(&commit, &merged, &mut out);
+                    }
                 }
                 next = commit.parent(0).ok();
             }
@@ -455,8 +530,8 @@ impl WorkRepo {
     fn merged_by(
         &self,
         merge: &git2::Commit,
-        n: u64,
-        out: &mut std::collections::HashMap<String, u64>,
+        merged: &MergedIn,
+        out: &mut HashMap<String, MergedIn>,
     ) {
         let (Ok(first), Ok(second)) = (merge.parent_id(0), merge.parent_id(1)) else {
             return;
@@ -469,7 +544,7 @@ impl WorkRepo {
         }
         for oid in walk.filter_map(Result::ok) {
             // A commit merged twice keeps its first (newest) request.
-            out.entry(oid.to_string()).or_insert(n);
+            out.entry(oid.to_string()).or_insert_with(|| merged.clone());
         }
     }
 
@@ -482,9 +557,48 @@ impl WorkRepo {
     /// git's trailer parser.
     pub fn customer_value_trailer(message: &str) -> Option<String> {
         let trailers = git2::message_trailers_strs(message).ok()?;
-        trailers
+        let value = trailers
             .iter()
             .find(|(key, _)| key.eq_ignore_ascii_case("Customer-Value"))
-            .map(|(_, value)| value.trim().to_string())
+            .map(|(_, value)| value.trim())?;
+        // An empty trailer says nothing; one whose value is the next
+        // trailer (`Customer-Value:` then `Signed-off-by: …`, which libgit2
+        // reads as one) is not an outcome either.
+        let swallowed = value.split_once(": ").is_some_and(|(key, _)| {
+            !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        });
+        (!value.is_empty() && !swallowed).then(|| value.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_customer_value_trailer_is_read_only_when_it_says_something() {
+        let read = WorkRepo::customer_value_trailer;
+        assert_eq!(
+            read("Cache tax rules\n\nCustomer-Value: p95 down to 0.8 s\n").as_deref(),
+            Some("p95 down to 0.8 s")
+        );
+        assert_eq!(read("Cache tax rules\n\nCustomer-Value:\n"), None);
+        assert_eq!(
+            read("Cache\n\nCustomer-Value:\nSigned-off-by: A <a@example.com>\n"),
+            None
+        );
+        assert_eq!(read("Cache tax rules\n"), None);
+    }
+
+    #[test]
+    fn revert_lines_name_full_and_short_shas() {
+        let full = "9fceb02d0ae598e95dc970b74767f19372d61af8";
+        let message = format!(
+            "Revert\n\nThis reverts commit {full}.\nThis reverts commit 9FCEB02 (x, 2026-11-23).\nThis reverts commit abc.\n"
+        );
+        assert_eq!(
+            reverted_shas(message.as_bytes()),
+            [full.to_string(), "9fceb02".to_string()]
+        );
     }
 }

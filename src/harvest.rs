@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::draft::{Draft, Resolved};
-use crate::git::{AuthoredCommit, WorkRepo};
+use crate::git::{AuthoredCommit, MergedIn, WorkRepo};
 use crate::links::{self, Link, pr_number_from_message};
 
 /// One unlinked commit, as `cv harvest --json` prints it (SPEC §4).
@@ -33,6 +33,9 @@ pub struct Harvested {
     /// The whole message, for a proposed title.
     #[serde(skip)]
     pub message: String,
+    /// The merge that brought it in, when its own message names no request.
+    #[serde(skip)]
+    pub merged_in: Option<MergedIn>,
     /// The work repository on this machine.
     #[serde(skip)]
     pub path: PathBuf,
@@ -47,21 +50,29 @@ pub fn unlinked(
     repo: &str,
     path: &Path,
     linked: &BTreeSet<String>,
-    merged: &HashMap<String, u64>,
+    merged: &HashMap<String, MergedIn>,
 ) -> Vec<Harvested> {
     found
         .into_iter()
         .filter(|c| !linked.contains(&c.sha.to_ascii_lowercase()))
-        .map(|c| Harvested {
-            pr: pr_number_from_message(&c.message).or_else(|| merged.get(&c.sha).copied()),
-            customer_value: WorkRepo::customer_value_trailer(&c.message),
-            sha: c.sha,
-            date: c.date,
-            summary: c.summary,
-            author: c.author,
-            message: c.message,
-            repo: repo.to_string(),
-            path: path.to_path_buf(),
+        .map(|c| {
+            let own = pr_number_from_message(&c.message);
+            let merged_in = match own {
+                Some(_) => None,
+                None => merged.get(&c.sha).cloned(),
+            };
+            Harvested {
+                pr: own.or(merged_in.as_ref().map(|m| m.pr)),
+                merged_in,
+                customer_value: WorkRepo::customer_value_trailer(&c.message),
+                sha: c.sha,
+                date: c.date,
+                summary: c.summary,
+                author: c.author,
+                message: c.message,
+                repo: repo.to_string(),
+                path: path.to_path_buf(),
+            }
         })
         .collect()
 }
@@ -105,16 +116,34 @@ pub fn draft(group: &[&Harvested]) -> Draft {
     if let Some(url) = first
         .and_then(|c| Some((c.pr?, &c.repo)))
         .and_then(|(n, repo)| links::expand_pr(&format!("#{n}"), Some(repo)).ok())
+        .filter(|url| is_request_of(url, group))
     {
         links.add(Link::Pr { url, summary: None });
     }
     Draft {
         title: proposed_title(group),
-        date: group.iter().map(|c| c.date).max(),
+        // The day it landed: the merge's, when someone merged it later.
+        date: group
+            .iter()
+            .flat_map(|c| [Some(c.date), c.merged_in.as_ref().map(|m| m.date)])
+            .flatten()
+            .max(),
         outcome: group.iter().find_map(|c| c.customer_value.clone()),
         links,
         ..Draft::default()
     }
+}
+
+/// On GitLab, `#N` is an issue and a merge request is `!N`: a GitLab
+/// request link stands only where a message says `See merge request`.
+fn is_request_of(url: &str, group: &[&Harvested]) -> bool {
+    !url.contains("/-/merge_requests/")
+        || group.iter().any(|c| {
+            c.message.contains("See merge request")
+                || c.merged_in
+                    .as_ref()
+                    .is_some_and(|m| m.message.contains("See merge request"))
+        })
 }
 
 /// The title a group proposes: a squash merge's summary without its
@@ -126,21 +155,17 @@ pub fn proposed_title(group: &[&Harvested]) -> Option<String> {
         let title = c.summary.strip_suffix(&format!("(#{n})"))?.trim_end();
         (!title.is_empty()).then(|| title.to_string())
     });
+    // The merge commit in the group, else the one that brought the group's
+    // branch commits in (someone else may have merged it).
     let merge_body = || {
-        group.iter().find_map(|c| {
-            if !is_merge_summary(&c.summary) {
-                return None;
-            }
-            let body = c
-                .message
-                .lines()
-                .skip(1)
-                .map(str::trim)
-                .find(|l| !l.is_empty())?;
-            // A trailer or git's own text is not a title.
-            (!body.contains(": ") && !body.starts_with("See merge request"))
-                .then(|| body.to_string())
-        })
+        group
+            .iter()
+            .find_map(|c| merge_title(&c.message))
+            .or_else(|| {
+                group
+                    .iter()
+                    .find_map(|c| merge_title(&c.merged_in.as_ref()?.message))
+            })
     };
     let newest_change = || {
         group
@@ -153,6 +178,17 @@ pub fn proposed_title(group: &[&Harvested]) -> Option<String> {
         .or_else(merge_body)
         .or_else(newest_change)
         .filter(|t| !t.trim().is_empty())
+}
+
+/// The request title GitHub writes under a merge commit's summary.
+fn merge_title(message: &str) -> Option<String> {
+    let mut lines = message.lines();
+    if !is_merge_summary(lines.next()?) {
+        return None;
+    }
+    let body = lines.map(str::trim).find(|l| !l.is_empty())?;
+    // A trailer or git's own text is not a title.
+    (!body.contains(": ") && !body.starts_with("See merge request")).then(|| body.to_string())
 }
 
 fn is_merge_summary(summary: &str) -> bool {
@@ -179,6 +215,7 @@ mod tests {
             pr,
             customer_value: None,
             message: message.to_string(),
+            merged_in: None,
             path: PathBuf::from("/src/shop"),
         }
     }

@@ -231,15 +231,17 @@ pub fn pr_number_from_message(message: &str) -> Option<u64> {
     if let Some(rest) = summary.strip_prefix("Merge pull request #") {
         return leading_number(rest);
     }
-    if let Some(start) = summary.rfind("(#") {
-        let inner = &summary[start + 2..];
-        if let Some(n) = leading_number(inner)
-            && inner
-                .trim_start_matches(|c: char| c.is_ascii_digit())
-                .starts_with(')')
-        {
-            return Some(n);
-        }
+    // A squash merge ends its summary with `(#N)`; a local `Revert "… (#N)"`
+    // quotes it, and is not that request's work.
+    if let Some(inner) = summary
+        .trim_end()
+        .strip_suffix(')')
+        .and_then(|s| s.rsplit_once("(#"))
+        .map(|(_, n)| n)
+        && !inner.is_empty()
+        && inner.bytes().all(|b| b.is_ascii_digit())
+    {
+        return inner.parse().ok();
     }
     message.lines().find_map(|line| {
         let rest = line.trim().strip_prefix("See merge request ")?;
@@ -259,14 +261,15 @@ fn leading_number(s: &str) -> Option<u64> {
 /// A URL of another shape (a local path, `file://`) is returned as given.
 pub fn normalize_remote(url: &str) -> String {
     let url = url.trim();
-    let (host, path) = if let Some(rest) = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-        .or_else(|| url.strip_prefix("ssh://"))
-        .or_else(|| url.strip_prefix("git://"))
-    {
+    let (host, path, web) = if let Some((scheme, rest)) = url.split_once("://") {
+        // A local `file://` remote, or a scheme no forge serves pages on,
+        // names no web address: kept as given.
+        let web = matches!(scheme, "https" | "http");
+        if !web && !matches!(scheme, "ssh" | "git" | "git+ssh" | "ssh+git") {
+            return url.to_string();
+        }
         match rest.split_once('/') {
-            Some((host, path)) => (host, path),
+            Some((host, path)) => (host, path, web),
             None => return url.to_string(),
         }
     } else if let Some((host, path)) = url.split_once(':') {
@@ -274,13 +277,20 @@ pub fn normalize_remote(url: &str) -> String {
         if host.contains('/') || host.len() < 2 {
             return url.to_string();
         }
-        (host, path)
+        (host, path, false)
     } else {
         return url.to_string();
     };
     let host = host.rsplit('@').next().unwrap_or(host);
-    // ssh://host:port/… : the port belongs to ssh, not to the web address
-    let host = host.split(':').next().unwrap_or(host);
+    // ssh://host:port/… : the port belongs to ssh, not to the web address;
+    // an https port is the web address's own.
+    let host = if web {
+        host
+    } else {
+        host.split(':').next().unwrap_or(host)
+    };
+    // A query or fragment (`?token=…`) is no part of the repository's name.
+    let path = path.split(['?', '#']).next().unwrap_or(path);
     let path = path.trim_matches('/');
     let path = path.strip_suffix(".git").unwrap_or(path);
     format!("https://{host}/{path}")
@@ -335,6 +345,11 @@ mod tests {
                 "https://github.com/acme/shop",
             ),
             ("/srv/git/shop", "/srv/git/shop"),
+            ("file:///srv/git/shop", "file:///srv/git/shop"),
+            (
+                "https://gitlab.corp:8443/g/r.git?token=abc",
+                "https://gitlab.corp:8443/g/r",
+            ),
         ] {
             assert_eq!(normalize_remote(given), want, "{given}");
         }
@@ -413,6 +428,19 @@ mod tests {
         );
         assert_eq!(pr_number_from_message("Bump to (#v2)"), None);
         assert_eq!(pr_number_from_message("Plain commit"), None);
+        // A local revert quotes the squash title; it is not that request.
+        assert_eq!(
+            pr_number_from_message(
+                "Revert \"Typo-tolerant search (#12)\"\n\nThis reverts commit x."
+            ),
+            None
+        );
+        assert_eq!(pr_number_from_message("Search (#12) follow-up"), None);
+        // GitHub's own revert PR is a request of its own.
+        assert_eq!(
+            pr_number_from_message("Revert \"Typo-tolerant search (#12)\" (#13)"),
+            Some(13)
+        );
     }
 
     #[test]

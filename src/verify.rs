@@ -77,6 +77,10 @@ pub fn verify<'a>(
                     ),
                     Some(work) => match work.state(sha) {
                         CommitState::Ok => (Status::Ok, "reachable from a branch".to_string()),
+                        CommitState::NotFound if !is_full_sha(sha) => (
+                            Status::Missing,
+                            "not a full 40-hex SHA (`cv check` names the entry)".to_string(),
+                        ),
                         CommitState::NotFound => {
                             (Status::Missing, "not in the repository".to_string())
                         }
@@ -86,6 +90,10 @@ pub fn verify<'a>(
                         CommitState::Reverted { by } => {
                             (Status::Reverted, format!("reverted by {by}"))
                         }
+                        CommitState::Unreadable { why } => (
+                            Status::NotCheckable,
+                            format!("cannot read {}'s branches: {why}", path.display()),
+                        ),
                     },
                 },
             };
@@ -99,4 +107,8 @@ pub fn verify<'a>(
         }
     }
     out
+}
+
+fn is_full_sha(sha: &str) -> bool {
+    sha.len() == 40 && sha.bytes().all(|b| b.is_ascii_hexdigit())
 }

@@ -308,9 +308,189 @@ fn pick_without_a_terminal_is_refused() {
     let h = shop(&env);
     let before = env.ledger_state();
     let run = env.cv_in(&h.repo, &["harvest", "--pick"]);
+    assert!(run.fails_with(2).contains("--pick asks questions"), "{run}");
+    assert_eq!(env.ledger_state(), before);
+}
+
+/// Attack round: Bob merged Ada's PR, so the merge is not hers; her branch
+/// commits still form the request's group, and --pick's draft takes the
+/// request's title and the day it landed from Bob's merge. A local revert
+/// of a squash merge quotes its `(#N)` but is not that request.
+#[test]
+fn a_request_merged_by_someone_else_keeps_its_title_and_day() {
+    let env = TestEnv::new();
+    env.init();
+    let (repo, _) = env.work_repo("shop", "Initial import");
+    let git_as = |args: &[&str], email: &str, date: &str| {
+        let mut cmd = env.command("git");
+        cmd.arg("-C")
+            .arg(&repo)
+            .args(args)
+            .env("GIT_AUTHOR_EMAIL", email)
+            .env("GIT_COMMITTER_EMAIL", email)
+            .env("GIT_AUTHOR_DATE", date)
+            .env("GIT_COMMITTER_DATE", date);
+        let out = cmd.output().expect("git");
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+        env.git(&repo, &["rev-parse", "HEAD"]).trim().to_string()
+    };
+    env.git(&repo, &["switch", "-q", "-c", "typos"]);
+    let empty = ["commit", "-q", "--allow-empty", "-m"];
+    let first = git_as(
+        &[&empty[..], &["zz first real change"]].concat(),
+        "ada@example.com",
+        "2026-11-02T12:00:00Z",
+    );
+    let second = git_as(
+        &[&empty[..], &["aa tolerate one typo"]].concat(),
+        "ada@example.com",
+        "2026-11-02T15:00:00Z",
+    );
+    env.git(&repo, &["switch", "-q", "-"]);
+    git_as(
+        &[
+            "merge",
+            "-q",
+            "--no-ff",
+            "typos",
+            "-m",
+            "Merge pull request #42 from ada/typos",
+            "-m",
+            "Make search typo-tolerant",
+        ],
+        "bob@example.com",
+        "2026-11-03T09:00:00Z",
+    );
+    std::fs::write(repo.join("cart.txt"), "faster").expect("write");
+    env.git(&repo, &["add", "cart.txt"]);
+    let squash = git_as(
+        &["commit", "-q", "-m", "Faster cart (#50)"],
+        "ada@example.com",
+        "2026-11-04T09:00:00Z",
+    );
+    let revert = git_as(
+        &["revert", "--no-edit", &squash],
+        "ada@example.com",
+        "2026-11-05T09:00:00Z",
+    );
+
+    let run = env.cv_in(&repo, &["harvest", "--since", "2026-11-01", "--json"]);
+    let found = run.json();
+    let pr_of = |sha: &str| {
+        found
+            .as_array()
+            .expect("array")
+            .iter()
+            .find(|c| c["sha"] == sha)
+            .unwrap_or_else(|| panic!("{sha} not harvested:\n{run}"))["pr"]
+            .clone()
+    };
+    assert_eq!(pr_of(&first), 42);
+    assert_eq!(pr_of(&second), 42);
+    assert_eq!(pr_of(&squash), 50);
+    assert_eq!(
+        pr_of(&revert),
+        serde_json::Value::Null,
+        "a revert is not #50"
+    );
+
+    // The same walk through --pick, at a terminal.
+    let mut cmd = env.command(env!("CARGO_BIN_EXE_cv"));
+    cmd.args(["harvest", "--pick", "--since", "2026-11-01"])
+        .current_dir(&repo)
+        .env("TERM", "xterm")
+        .stdin(Stdio::inherit())
+        .stdout(Stdio::inherit())
+        .stderr(Stdio::inherit());
+    let mut p = Session::spawn(cmd).expect("spawn in a pty");
+    p.set_expect_timeout(Some(Duration::from_secs(20)));
+    let mut step = |prompt: &str, keys: &str| {
+        p.expect(prompt)
+            .unwrap_or_else(|e| panic!("no prompt {prompt:?}: {e}"));
+        p.send(keys).expect("send");
+    };
+    step("Which of these did you ship?", "#42");
+    step("Make search typo-tolerant", " \r");
+    step("Who did it help?", "\r");
+    step("What changed for them", "\r");
+    step("A metric, as", "\r");
+    step("Which signals does it evidence?", "\r");
+    step("Save this entry?", "\r");
+    p.expect("1 entry logged.").expect("the summary");
+    p.expect(Eof).expect("cv exits");
+    let file = env.read("entries/2026/2026-11-03-make-search-typo-tolerant.toml");
     assert!(
-        run.fails_with(2).contains("--pick asks at a terminal"),
+        file.contains("date = 2026-11-03"),
+        "the merge's day:\n{file}"
+    );
+    assert!(file.contains(&first) && file.contains(&second), "{file}");
+}
+
+/// Attack round: a `[repos]` path gone from this machine is skipped with a
+/// warning naming cv.toml; the others are still walked. A clone of a local
+/// folder is named by its own path, not by its upstream's (whose commits
+/// may not include the clone's), nor as a made-up https address.
+#[test]
+fn gone_repos_are_skipped_and_local_clones_named_by_their_path() {
+    let env = TestEnv::new();
+    env.init();
+    let (upstream, _) = env.work_repo("up", "Base");
+    let clone = env.root().join("work").join("clone");
+    env.git(
+        &env.root().join("work"),
+        &[
+            "clone",
+            "-q",
+            &format!("file://{}", upstream.display()),
+            clone.to_str().expect("utf-8"),
+        ],
+    );
+    env.git(
+        &clone,
+        &["commit", "-q", "--allow-empty", "-m", "Unpushed work"],
+    );
+    let sha = env.git(&clone, &["rev-parse", "HEAD"]).trim().to_string();
+    let found = env
+        .cv_in(
+            &clone,
+            &["harvest", "--json", "--author", "test@example.com"],
+        )
+        .json();
+    let canonical = clone.canonicalize().expect("canonical");
+    assert_eq!(found[0]["sha"], sha.as_str());
+    assert_eq!(found[0]["repo"], canonical.to_str().expect("utf-8"));
+    env.cv_in(&clone, &["log", "--title", "Unpushed", "--commit", "HEAD"])
+        .ok();
+    let checks = env.cv(&["verify", "--json"]).json();
+    assert_eq!(checks[0]["status"], "ok", "{checks}");
+
+    let config = env.read("cv.toml");
+    let repos = format!(
+        "[repos]\n\"https://github.com/acme/gone\" = \"~/src/gone\"\n\"https://github.com/acme/up\" = \"{}\"\n",
+        upstream.display()
+    );
+    assert!(config.contains("\n[repos]\n"), "{config}");
+    std::fs::write(
+        env.ledger().join("cv.toml"),
+        config.replacen("[repos]\n", &repos, 1),
+    )
+    .expect("write cv.toml");
+    let run = env.cv_in(
+        env.root(),
+        &[
+            "harvest",
+            "--json",
+            "--since",
+            "2000-01-01",
+            "--author",
+            "test@example.com",
+        ],
+    );
+    assert_eq!(run.code, 0, "{run}");
+    assert!(
+        run.stderr
+            .contains("skipping https://github.com/acme/gone from cv.toml [repos]"),
         "{run}"
     );
-    assert_eq!(env.ledger_state(), before);
+    assert_eq!(run.json().as_array().map(Vec::len), Some(1), "{run}");
 }

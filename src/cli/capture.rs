@@ -386,8 +386,11 @@ fn add_typed_link(
 
 fn summary(d: &Draft) -> String {
     let mut s = String::from("\n");
-    let field =
-        |s: &mut String, label: &str, value: &str| s.push_str(&format!("{label:>9}: {value}\n"));
+    // Values can come from a commit message (harvest --pick): printed
+    // through the sanitiser, never raw to the terminal.
+    let field = |s: &mut String, label: &str, value: &str| {
+        s.push_str(&format!("{label:>9}: {}\n", super::table::printable(value)));
+    };
     field(&mut s, "title", d.title.as_deref().unwrap_or(""));
     if let Some(date) = d.date {
         field(&mut s, "date", &date.to_string());

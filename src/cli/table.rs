@@ -115,13 +115,19 @@ pub fn cell(text: &str) -> String {
 }
 
 /// `text` safe to print: line breaks and tabs become spaces, any other
-/// control character `�`.
+/// control character `�`, and so do the bidirectional overrides and
+/// isolates, which would make a terminal show text in another order than
+/// it is (a commit message is anyone's text).
 pub fn printable(text: &str) -> String {
     text.chars()
         .map(|c| match c {
             '\n' | '\r' | '\t' => ' ',
-            c if c.is_control() => '\u{fffd}',
+            c if c.is_control() || is_bidi_control(c) => '\u{fffd}',
             c => c,
         })
         .collect()
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }

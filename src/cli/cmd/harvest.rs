@@ -7,9 +7,10 @@ use crate::cli::capture::{self, Given};
 use crate::cli::context::Ctx;
 use crate::cli::error::CliError;
 use crate::cli::table;
-use crate::draft::Place;
+use crate::draft::{self, Place};
 use crate::git::WorkRepo;
 use crate::harvest;
+use crate::ledger::Ledger;
 use crate::links::Link;
 
 /// List your commits that no entry links yet
@@ -48,7 +49,10 @@ pub struct Args {
 pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
     if args.pick && !ctx.ui.can_prompt() {
         return Err(
-            CliError::usage("--pick asks at a terminal, and this is not one").hint(
+            CliError::usage(
+                "--pick asks questions, and cv does not ask here (--no-input, or input is not a terminal)",
+            )
+            .hint(
                 "run it at a terminal, or log a commit with `cv log --commit SHA --repo PATH`",
             ),
         );
@@ -71,6 +75,7 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
             let mut summary = table::cell(&c.summary);
             if i == 0
                 && let Some(pr) = c.pr
+                && !summary.ends_with(&format!("(#{pr})"))
             {
                 summary = format!("PR #{pr}: {summary}");
             }
@@ -100,30 +105,12 @@ pub fn find(
         Some(d) => crate::dates::parse_since(d, ctx.today)?,
         None => ctx.today - chrono::Days::new(90),
     };
-    let ledger = ctx.ledger()?;
-    let home = std::env::var_os("HOME").map(PathBuf::from);
-    let paths: Vec<PathBuf> = if !args.repo.is_empty() {
-        args.repo.clone()
-    } else {
-        let cwd = std::env::current_dir()?;
-        match WorkRepo::discover(&cwd)
-            .ok()
-            .map(|work| work.root())
-            .filter(|dir| !crate::git::same_repository(dir, ledger.root()))
-        {
-            Some(dir) => vec![dir],
-            None => ledger
-                .config()
-                .repos
-                .values()
-                .map(|p| crate::ledger::config::Repos::local_path(p, home.as_deref()))
-                .collect(),
-        }
-    };
-    if paths.is_empty() {
-        return Err(CliError::usage("no work repository to harvest")
-            .hint("run cv harvest inside one, or pass --repo PATH"));
+    if let Some(empty) = args.author.iter().find(|a| a.trim().is_empty()) {
+        return Err(CliError::usage(format!("--author '{empty}' names nobody"))
+            .hint("pass an email, e.g. --author ada@example.com"));
     }
+    let ledger = ctx.ledger()?;
+    let repos = work_repos(ctx, args, &ledger)?;
     let entries = ctx.entries(&ledger)?;
     let linked: BTreeSet<String> = entries
         .entries
@@ -135,8 +122,7 @@ pub fn find(
         })
         .collect();
     let mut found = Vec::new();
-    for path in &paths {
-        let work = WorkRepo::open(path)?;
+    for work in &repos {
         let mut authors = args.author.clone();
         if authors.is_empty() {
             authors = ledger.config().profile.emails.clone();
@@ -177,13 +163,62 @@ pub fn find(
     Ok((found, since))
 }
 
+/// The work repositories to walk, each once: `--repo`s (each must be one),
+/// else the current directory's, else those in `[repos]` (one that is gone
+/// from this machine is skipped with a warning, not the end of the walk).
+fn work_repos(ctx: &Ctx, args: &Args, ledger: &Ledger) -> Result<Vec<WorkRepo>, CliError> {
+    let mut repos: Vec<WorkRepo> = Vec::new();
+    let mut add = |work: WorkRepo| {
+        if !repos.iter().any(|r| r.root() == work.root()) {
+            repos.push(work);
+        }
+    };
+    if !args.repo.is_empty() {
+        for path in &args.repo {
+            let work = WorkRepo::discover(path)?;
+            if crate::git::same_repository(&work.root(), ledger.root()) {
+                return Err(CliError::usage(format!(
+                    "{} is the ledger: its history is cv's, not your work",
+                    path.display()
+                ))
+                .hint("pass --repo PATH to a work repository"));
+            }
+            add(work);
+        }
+        return Ok(repos);
+    }
+    let cwd = std::env::current_dir()?;
+    if let Some(work) = WorkRepo::discover(&cwd)
+        .ok()
+        .filter(|w| !crate::git::same_repository(&w.root(), ledger.root()))
+    {
+        add(work);
+        return Ok(repos);
+    }
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    for (url, spelled) in &ledger.config().repos {
+        let path = crate::ledger::config::Repos::local_path(spelled, home.as_deref());
+        match WorkRepo::open(&path) {
+            Ok(work) => add(work),
+            Err(e) => ctx
+                .ui
+                .warn(&format!("skipping {url} from cv.toml [repos]: {e}")),
+        }
+    }
+    if repos.is_empty() {
+        return Err(CliError::usage("no work repository to harvest")
+            .hint("run cv harvest inside one, or pass --repo PATH"));
+    }
+    Ok(repos)
+}
+
 /// The inbox: choose groups, then a pre-filled `cv log` for each that asks
 /// only for what the commits cannot say.
 fn pick(ctx: &Ctx, found: &[harvest::Harvested]) -> Result<(), CliError> {
     let groups = harvest::groups(found);
     let labels: Vec<String> = groups.iter().map(|g| group_label(g)).collect();
     let chosen = inquire::MultiSelect::new("Which of these did you ship?", labels)
-        .with_help_message("space toggles, Enter logs the ticked ones, one entry each; Esc stops")
+        .with_help_message("type to filter, space ticks, Enter logs the ticked ones (one entry each); Ctrl-C stops")
         .with_page_size(12)
         .raw_prompt()
         .map_err(crate::cli::capture::inquire_error)?;
@@ -209,9 +244,26 @@ fn pick(ctx: &Ctx, found: &[harvest::Harvested]) -> Result<(), CliError> {
             chosen.len(),
             option.value
         ));
-        let draft = harvest::draft(group);
+        let mut draft = harvest::draft(group);
+        // A commit's text or clock can be anything: what an entry cannot
+        // hold is asked for instead of refused after every answer.
+        if let Some(Err(e)) = draft.title.as_deref().map(draft::check_title) {
+            ctx.ui.warn(&format!(
+                "the proposed title cannot be used ({e}); type one"
+            ));
+            draft.title = None;
+        }
+        let date_ok = match draft.date.map(|d| draft::check_date(d, ctx.today)) {
+            Some(Err(e)) => {
+                ctx.ui
+                    .warn(&format!("the commit's date cannot be used ({e})"));
+                draft.date = None;
+                false
+            }
+            _ => true,
+        };
         let given = Given {
-            date: true,
+            date: date_ok,
             customer: false,
             outcome: draft.outcome.is_some(),
             metrics: false,
@@ -223,7 +275,14 @@ fn pick(ctx: &Ctx, found: &[harvest::Harvested]) -> Result<(), CliError> {
             ctx.ui.status("Skipped.");
             continue;
         };
-        let (entry, repos) = draft.into_entry(ctx.today)?;
+        let (entry, repos) = match draft.into_entry(ctx.today) {
+            Ok(ready) => ready,
+            Err(e) => {
+                ctx.ui
+                    .warn(&format!("{}; skipped", CliError::from(e).message));
+                continue;
+            }
+        };
         let saved = ledger.add_entry(entry, &repos)?;
         logged += 1;
         ctx.ui.status(&format!(
