@@ -39,8 +39,49 @@ pub struct Args {
     pub all: bool,
 }
 
+/// Returns what `cv harvest --json` prints.
+pub fn json(ctx: &Ctx, args: &Args) -> Result<String, CliError> {
+    Ok(crate::cli::ui::json(&found(ctx, args)?.0))
+}
+
 /// Runs `cv harvest`.
 pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
+    if ctx.global.json {
+        return ctx.ui.out(&json(ctx, args)?);
+    }
+    let (found, since) = found(ctx, args)?;
+    if found.is_empty() {
+        ctx.ui
+            .status(&format!("No unlinked commit of yours since {since}."));
+        return Ok(());
+    }
+    let mut t = table::plain(&ctx.ui, &["date", "commit", "summary"]);
+    for group in harvest::groups(&found) {
+        for (i, c) in group.iter().enumerate() {
+            let mut summary = table::cell(&c.summary);
+            if i == 0
+                && let Some(pr) = c.pr
+            {
+                summary = format!("PR #{pr}: {summary}");
+            }
+            if let Some(value) = &c.customer_value {
+                summary.push_str(&format!(" — Customer-Value: {}", table::cell(value)));
+            }
+            t.add_row(vec![
+                c.date.to_string(),
+                c.sha.chars().take(7).collect(),
+                summary,
+            ]);
+        }
+    }
+    ctx.ui.out(&t.to_string())?;
+    ctx.ui
+        .hint("log one: `cv log --commit SHA --repo PATH` (add --pr for its request)");
+    Ok(())
+}
+
+/// The unlinked commits, newest first, and the first day searched.
+fn found(ctx: &Ctx, args: &Args) -> Result<(Vec<harvest::Harvested>, chrono::NaiveDate), CliError> {
     let since = match &args.since {
         Some(d) => crate::dates::parse_since(d, ctx.today)?,
         None => ctx.today - chrono::Days::new(90),
@@ -104,35 +145,5 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
         found.extend(harvest::unlinked(commits, &work.name(), &linked));
     }
     found.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.sha.cmp(&b.sha)));
-    if ctx.global.json {
-        return ctx.ui.out_json(&found);
-    }
-    if found.is_empty() {
-        ctx.ui
-            .status(&format!("No unlinked commit of yours since {since}."));
-        return Ok(());
-    }
-    let mut t = table::plain(&ctx.ui, &["date", "commit", "summary"]);
-    for group in harvest::groups(&found) {
-        for (i, c) in group.iter().enumerate() {
-            let mut summary = table::cell(&c.summary);
-            if i == 0
-                && let Some(pr) = c.pr
-            {
-                summary = format!("PR #{pr}: {summary}");
-            }
-            if let Some(value) = &c.customer_value {
-                summary.push_str(&format!(" — Customer-Value: {}", table::cell(value)));
-            }
-            t.add_row(vec![
-                c.date.to_string(),
-                c.sha.chars().take(7).collect(),
-                summary,
-            ]);
-        }
-    }
-    ctx.ui.out(&t.to_string())?;
-    ctx.ui
-        .hint("log one: `cv log --commit SHA --repo PATH` (add --pr for its request)");
-    Ok(())
+    Ok((found, since))
 }
