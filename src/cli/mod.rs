@@ -5,6 +5,7 @@ pub mod capture;
 pub mod cmd;
 pub mod context;
 pub mod error;
+pub mod mcp;
 pub mod reference;
 pub mod resolve;
 pub mod table;
@@ -93,6 +94,7 @@ pub enum Command {
     Due(cmd::due::Args),
     Verify(cmd::verify::Args),
     Harvest(cmd::harvest::Args),
+    Mcp(cmd::mcp::Args),
     Completions(cmd::completions::Args),
     Man(cmd::man::Args),
 }
@@ -185,6 +187,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::Due(args) => cmd::due::run(&mut ctx, &args),
         Command::Verify(args) => cmd::verify::run(&mut ctx, &args),
         Command::Harvest(args) => cmd::harvest::run(&mut ctx, &args),
+        Command::Mcp(args) => cmd::mcp::run(&mut ctx, &args),
         Command::Completions(args) => cmd::completions::run(&mut ctx, &args),
         Command::Man(args) => cmd::man::run(&mut ctx, &args),
     }
