@@ -50,45 +50,14 @@ pub struct ResolvedCommit {
     pub pr: Option<u64>,
 }
 
-/// Opens the repository containing `path`, searching upward as git does, but
-/// ignoring `GIT_DIR` and friends in the environment.
-pub fn open_work_repo(path: &Path) -> Result<Repository, GitError> {
-    Repository::open_ext(
-        path,
-        git2::RepositoryOpenFlags::empty(),
-        std::iter::empty::<&std::ffi::OsStr>(),
-    )
-    .map_err(|source| GitError::NotARepo {
-        path: path.to_path_buf(),
-        source,
-    })
-}
-
-/// Resolves `rev` (`HEAD`, a short SHA, a branch) in the repository at `path`.
+/// Resolves `rev` (`HEAD`, a short SHA, a branch) in the repository that
+/// contains `path`.
 pub fn resolve_commit(path: &Path, rev: &str) -> Result<ResolvedCommit, GitError> {
-    let repo = open_work_repo(path)?;
-    let root = repo_root(&repo);
-    let unknown = |source| GitError::UnknownRevision {
-        rev: rev.to_string(),
-        repo: root.clone(),
-        source,
-    };
-    let commit = repo
-        .revparse_single(rev)
-        .and_then(|obj| obj.peel_to_commit())
-        .map_err(unknown)?;
-    let message = String::from_utf8_lossy(commit.message_bytes()).into_owned();
-    Ok(ResolvedCommit {
-        repo: remote_url(&repo).unwrap_or_else(|| root.display().to_string()),
-        sha: commit.id().to_string(),
-        summary: message.lines().next().unwrap_or("").trim().to_string(),
-        pr: pr_number_from_message(&message),
-        path: root,
-    })
+    WorkRepo::discover(path)?.resolve(rev)
 }
 
-/// Returns the repository's `origin` URL (else its first remote's) in https form.
-pub fn remote_url(repo: &Repository) -> Option<String> {
+/// The repository's `origin` URL (else its first remote's) in https form.
+fn remote_url(repo: &Repository) -> Option<String> {
     let remotes = repo.remotes().ok()?;
     let names: Vec<&str> = remotes.iter().filter_map(|n| n.ok().flatten()).collect();
     let name = if names.contains(&"origin") {
@@ -111,17 +80,33 @@ fn repo_root(repo: &Repository) -> PathBuf {
 /// many commits in it.
 pub struct WorkRepo {
     repo: Repository,
+    /// Tips of the local branches and the commits their history reverts,
+    /// read once for all the links `cv verify` asks about.
+    branches: std::cell::OnceCell<Branches>,
+}
+
+/// What one walk of every local branch learns.
+struct Branches {
+    tips: Vec<git2::Oid>,
+    /// For each SHA a `This reverts commit <sha>` line names (lowercase),
+    /// the commits that say it.
+    reverted_by: std::collections::HashMap<String, Vec<String>>,
 }
 
 /// Where a commit stands in its repository.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CommitState {
     /// It exists, a local branch reaches it, and nothing reverts it.
     Ok,
-    /// It is not in the repository, or no local branch reaches it.
-    Missing,
-    /// A later commit on a branch says `This reverts commit <sha>`.
-    Reverted,
+    /// The repository does not hold it.
+    NotFound,
+    /// It exists, but no local branch reaches it (a deleted or rewritten branch).
+    Unreachable,
+    /// A commit on a branch says `This reverts commit <sha>`.
+    Reverted {
+        /// The reverting commit's SHA.
+        by: String,
+    },
 }
 
 impl WorkRepo {
@@ -133,10 +118,98 @@ impl WorkRepo {
             git2::RepositoryOpenFlags::NO_SEARCH,
             std::iter::empty::<&std::ffi::OsStr>(),
         )
-        .map(|repo| WorkRepo { repo })
+        .map(WorkRepo::new)
         .map_err(|source| GitError::NotARepo {
             path: path.to_path_buf(),
             source,
+        })
+    }
+
+    /// Opens the repository containing `path`, searching upward as git
+    /// does, blind to `GIT_DIR` and friends.
+    pub fn discover(path: &Path) -> Result<WorkRepo, GitError> {
+        Repository::open_ext(
+            path,
+            git2::RepositoryOpenFlags::empty(),
+            std::iter::empty::<&std::ffi::OsStr>(),
+        )
+        .map(WorkRepo::new)
+        .map_err(|source| GitError::NotARepo {
+            path: path.to_path_buf(),
+            source,
+        })
+    }
+
+    fn new(repo: Repository) -> WorkRepo {
+        WorkRepo {
+            repo,
+            branches: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The work tree (or the git dir when bare), canonical.
+    pub fn root(&self) -> PathBuf {
+        repo_root(&self.repo)
+    }
+
+    /// The `origin` URL (else the first remote's) in https form.
+    pub fn remote_url(&self) -> Option<String> {
+        remote_url(&self.repo)
+    }
+
+    /// Resolves `rev` (`HEAD`, a short SHA, a branch) to a commit.
+    pub fn resolve(&self, rev: &str) -> Result<ResolvedCommit, GitError> {
+        let root = self.root();
+        let unknown = |source| GitError::UnknownRevision {
+            rev: rev.to_string(),
+            repo: root.clone(),
+            source,
+        };
+        let commit = self
+            .repo
+            .revparse_single(rev)
+            .and_then(|obj| obj.peel_to_commit())
+            .map_err(unknown)?;
+        let message = String::from_utf8_lossy(commit.message_bytes()).into_owned();
+        Ok(ResolvedCommit {
+            repo: self.name(),
+            sha: commit.id().to_string(),
+            summary: message.lines().next().unwrap_or("").trim().to_string(),
+            pr: pr_number_from_message(&message),
+            path: root,
+        })
+    }
+
+    /// The local branches' tips and what their history reverts: one walk,
+    /// however many links ask.
+    fn branches(&self) -> &Branches {
+        self.branches.get_or_init(|| {
+            let tips: Vec<git2::Oid> = self
+                .repo
+                .branches(Some(git2::BranchType::Local))
+                .map(|branches| {
+                    branches
+                        .filter_map(Result::ok)
+                        .filter_map(|(b, _)| b.get().target())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let mut reverted_by: std::collections::HashMap<String, Vec<String>> =
+                std::collections::HashMap::new();
+            if let Ok(mut walk) = self.repo.revwalk() {
+                for tip in &tips {
+                    let _ = walk.push(*tip);
+                }
+                for oid in walk.filter_map(Result::ok) {
+                    let Ok(commit) = self.repo.find_commit(oid) else {
+                        continue;
+                    };
+                    for target in reverted_shas(commit.message_bytes()) {
+                        reverted_by.entry(target).or_default().push(oid.to_string());
+                    }
+                }
+            }
+            Branches { tips, reverted_by }
         })
     }
 
@@ -144,47 +217,61 @@ impl WorkRepo {
     /// branch, and not reverted by a commit after it on one.
     pub fn state(&self, sha: &str) -> CommitState {
         let Ok(oid) = git2::Oid::from_str(sha) else {
-            return CommitState::Missing;
+            return CommitState::NotFound;
         };
         if self.repo.find_commit(oid).is_err() {
-            return CommitState::Missing;
+            return CommitState::NotFound;
         }
-        let tips: Vec<git2::Oid> = self
-            .repo
-            .branches(Some(git2::BranchType::Local))
-            .map(|branches| {
-                branches
-                    .filter_map(Result::ok)
-                    .filter_map(|(b, _)| b.get().target())
-                    .collect()
-            })
-            .unwrap_or_default();
-        let reached = tips
+        let branches = self.branches();
+        let reached = branches
+            .tips
             .iter()
             .any(|&tip| tip == oid || self.repo.graph_descendant_of(tip, oid).unwrap_or(false));
         if !reached {
-            return CommitState::Missing;
+            return CommitState::Unreachable;
         }
-        // Only commits after it can revert it: walk the branches, hiding
-        // everything the commit itself reaches.
-        let needle = format!("This reverts commit {sha}");
-        let Ok(mut walk) = self.repo.revwalk() else {
-            return CommitState::Ok;
-        };
-        for tip in &tips {
-            let _ = walk.push(*tip);
-        }
-        let _ = walk.hide(oid);
-        let reverted = walk
-            .filter_map(Result::ok)
-            .filter_map(|id| self.repo.find_commit(id).ok())
-            .any(|c| String::from_utf8_lossy(c.message_bytes()).contains(&needle));
-        if reverted {
-            CommitState::Reverted
-        } else {
-            CommitState::Ok
+        match branches.standing_revert(&oid.to_string(), 0) {
+            Some(by) => CommitState::Reverted { by: by.to_string() },
+            None => CommitState::Ok,
         }
     }
+}
+
+impl Branches {
+    /// The commit that reverts `sha` and still stands. A revert names the
+    /// commit, so it comes after it: any revert on a branch counts, unless
+    /// it was itself reverted (the change reapplied).
+    fn standing_revert(&self, sha: &str, depth: usize) -> Option<&str> {
+        // A chain of reverts is short; the bound only stops a crafted loop.
+        if depth >= 32 {
+            return None;
+        }
+        self.reverted_by
+            .get(sha)?
+            .iter()
+            .find(|r| self.standing_revert(r, depth + 1).is_none())
+            .map(String::as_str)
+    }
+}
+
+/// The SHAs a commit message says it reverts (`This reverts commit <sha>`,
+/// as `git revert` writes it), lowercase.
+fn reverted_shas(message: &[u8]) -> Vec<String> {
+    const NEEDLE: &[u8] = b"This reverts commit ";
+    let mut out = Vec::new();
+    let mut rest = message;
+    while let Some(at) = rest.windows(NEEDLE.len()).position(|w| w == NEEDLE) {
+        rest = &rest[at + NEEDLE.len()..];
+        let hex: Vec<u8> = rest
+            .iter()
+            .take_while(|b| b.is_ascii_hexdigit())
+            .map(u8::to_ascii_lowercase)
+            .collect();
+        if hex.len() == 40 {
+            out.push(String::from_utf8_lossy(&hex).into_owned());
+        }
+    }
+    out
 }
 
 /// True when the repositories at `a` and `b` are one repository: the same
@@ -312,6 +399,78 @@ impl WorkRepo {
         }
         out.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.sha.cmp(&b.sha)));
         out
+    }
+
+    /// The request each branch commit was merged in: for every merge on
+    /// the first-parent line of HEAD (or of each local branch) since
+    /// `since` whose message names a pull or merge request, the commits its
+    /// second parent brought in. Squash merges need none of this: their
+    /// own summary names the request.
+    ///
+    /// Only the first-parent line and the merged branches are read, not
+    /// the whole window: a few thousand commits for a year of a busy
+    /// repository.
+    pub fn merged_requests(
+        &self,
+        since: chrono::NaiveDate,
+        all_branches: bool,
+    ) -> std::collections::HashMap<String, u64> {
+        let cutoff = since
+            .and_hms_opt(0, 0, 0)
+            .map_or(i64::MIN, |t| t.and_utc().timestamp());
+        let mut tips: Vec<git2::Oid> = Vec::new();
+        if all_branches {
+            if let Ok(branches) = self.repo.branches(Some(git2::BranchType::Local)) {
+                tips.extend(
+                    branches
+                        .filter_map(Result::ok)
+                        .filter_map(|(b, _)| b.get().target()),
+                );
+            }
+        } else if let Ok(head) = self.repo.head().and_then(|h| h.peel_to_commit()) {
+            tips.push(head.id());
+        }
+        let mut out = std::collections::HashMap::new();
+        let mut seen = std::collections::HashSet::new();
+        for tip in tips {
+            let mut next = self.repo.find_commit(tip).ok();
+            while let Some(commit) = next.take() {
+                if commit.time().seconds() < cutoff || !seen.insert(commit.id()) {
+                    break;
+                }
+                if commit.parent_count() >= 2
+                    && let Some(n) =
+                        pr_number_from_message(&String::from_utf8_lossy(commit.message_bytes()))
+                {
+                    self.merged_by(&commit, n, &mut out);
+                }
+                next = commit.parent(0).ok();
+            }
+        }
+        out
+    }
+
+    /// Records request `n` for the commits `merge`'s second parent brought
+    /// in (those its first parent does not reach).
+    fn merged_by(
+        &self,
+        merge: &git2::Commit,
+        n: u64,
+        out: &mut std::collections::HashMap<String, u64>,
+    ) {
+        let (Ok(first), Ok(second)) = (merge.parent_id(0), merge.parent_id(1)) else {
+            return;
+        };
+        let Ok(mut walk) = self.repo.revwalk() else {
+            return;
+        };
+        if walk.push(second).is_err() || walk.hide(first).is_err() {
+            return;
+        }
+        for oid in walk.filter_map(Result::ok) {
+            // A commit merged twice keeps its first (newest) request.
+            out.entry(oid.to_string()).or_insert(n);
+        }
     }
 
     /// The repository's `user.email`, if its configuration sets one.

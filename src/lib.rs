@@ -13,6 +13,7 @@ pub mod content;
 pub mod dates;
 pub mod demo;
 pub mod diff;
+pub mod draft;
 pub mod due;
 pub mod entry;
 pub mod framework;

@@ -39,6 +39,9 @@ pub struct Check {
     pub sha: String,
     /// What became of it.
     pub status: Status,
+    /// Why, in words: which case of missing, the reverting commit, where
+    /// the repository was looked for.
+    pub reason: String,
 }
 
 /// Checks every commit link of `entries`.
@@ -59,17 +62,30 @@ pub fn verify<'a>(
             } else {
                 Repos::path_of(config, repo, home)
             };
-            let status = match local {
-                None => Status::NotCheckable,
+            let (status, reason) = match local {
+                None => (
+                    Status::NotCheckable,
+                    "cv.toml [repos] names no local path for this repository".to_string(),
+                ),
                 Some(path) => match repos
                     .entry(path.clone())
                     .or_insert_with(|| WorkRepo::open(&path).ok())
                 {
-                    None => Status::NotCheckable,
+                    None => (
+                        Status::NotCheckable,
+                        format!("no git repository at {}", path.display()),
+                    ),
                     Some(work) => match work.state(sha) {
-                        CommitState::Ok => Status::Ok,
-                        CommitState::Missing => Status::Missing,
-                        CommitState::Reverted => Status::Reverted,
+                        CommitState::Ok => (Status::Ok, "reachable from a branch".to_string()),
+                        CommitState::NotFound => {
+                            (Status::Missing, "not in the repository".to_string())
+                        }
+                        CommitState::Unreachable => {
+                            (Status::Missing, "no local branch reaches it".to_string())
+                        }
+                        CommitState::Reverted { by } => {
+                            (Status::Reverted, format!("reverted by {by}"))
+                        }
                     },
                 },
             };
@@ -78,6 +94,7 @@ pub fn verify<'a>(
                 repo: repo.clone(),
                 sha: sha.clone(),
                 status,
+                reason,
             });
         }
     }

@@ -10,6 +10,7 @@ mod test_coexistence;
 mod test_cold;
 mod test_edit;
 mod test_errors;
+mod test_harvest;
 mod test_hostile;
 mod test_init;
 mod test_interactive;

@@ -273,6 +273,7 @@ fn verify_proves_the_cited_commits_still_hold() {
         env.git(&repo, &["rev-parse", "HEAD"]).trim().to_string()
     };
     let reverted = commit("reverted");
+    let reapplied = commit("reapplied");
     env.git(&repo, &["switch", "-q", "-c", "spike"]);
     let dropped = commit("dropped");
     env.git(&repo, &["switch", "-q", "-"]);
@@ -280,6 +281,7 @@ fn verify_proves_the_cited_commits_still_hold() {
     for (title, sha) in [
         ("Kept", &kept),
         ("Reverted", &reverted),
+        ("Reapplied", &reapplied),
         ("Dropped", &dropped),
     ] {
         env.cv(&["log", "--title", title, "--commit", sha, "--repo", r])
@@ -287,6 +289,10 @@ fn verify_proves_the_cited_commits_still_hold() {
     }
     env.git(&repo, &["branch", "-q", "-D", "spike"]);
     env.git(&repo, &["revert", "--no-edit", &reverted]);
+    let revert = env.git(&repo, &["rev-parse", "HEAD"]).trim().to_string();
+    // Reverted, then the revert reverted: the change holds again.
+    env.git(&repo, &["revert", "--no-edit", &reapplied]);
+    env.git(&repo, &["revert", "--no-edit", "HEAD"]);
     // A link to a repository this machine does not have.
     let id = env
         .cv(&["log", "--title", "Elsewhere"])
@@ -295,32 +301,45 @@ fn verify_proves_the_cited_commits_still_hold() {
         .to_string();
     let rel = format!("entries/2026/{id}.toml");
     let text = format!(
-        "{}\n[[links]]\nkind = \"commit\"\nrepo = \"https://github.com/other/far\"\nsha = \"{}\"\n",
+        "{}\n[[links]]\nkind = \"commit\"\nrepo = \"https://github.com/other/far\"\nsha = \"{}\"\n\
+         \n[[links]]\nkind = \"commit\"\nrepo = \"https://github.com/acme/shop\"\nsha = \"{}\"\n",
         env.read(&rel),
-        "a".repeat(40)
+        "a".repeat(40),
+        "b".repeat(40)
     );
     std::fs::write(env.ledger().join(&rel), text).expect("write");
 
     let run = env.cv(&["verify", "--json"]);
     assert_eq!(run.code, 1, "{run}");
     let checks: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
-    let status_of = |sha: &str| {
+    let field_of = |sha: &str, key: &str| {
         checks
             .as_array()
             .expect("array")
             .iter()
             .find(|c| c["sha"] == sha)
-            .map(|c| c["status"].as_str().unwrap_or("").to_string())
+            .map(|c| c[key].as_str().unwrap_or("").to_string())
     };
+    let status_of = |sha: &str| field_of(sha, "status");
+    let reason_of = |sha: &str| field_of(sha, "reason").unwrap_or_default();
     assert_eq!(status_of(&kept).as_deref(), Some("ok"));
     assert_eq!(status_of(&reverted).as_deref(), Some("reverted"));
+    assert_eq!(status_of(&reapplied).as_deref(), Some("ok"));
     assert_eq!(status_of(&dropped).as_deref(), Some("missing"));
     assert_eq!(status_of(&"a".repeat(40)).as_deref(), Some("not_checkable"));
+    assert_eq!(reason_of(&reverted), format!("reverted by {revert}"));
+    assert_eq!(reason_of(&dropped), "no local branch reaches it");
+    assert_eq!(status_of(&"b".repeat(40)).as_deref(), Some("missing"));
+    assert_eq!(reason_of(&"b".repeat(40)), "not in the repository");
+    assert!(
+        reason_of(&"a".repeat(40)).contains("names no local path"),
+        "{run}"
+    );
     let table = env.cv(&["verify"]);
     assert!(
         table
             .fails_with(1)
-            .contains("2 cited commits no longer hold"),
+            .contains("3 cited commits no longer hold"),
         "{table}"
     );
 }

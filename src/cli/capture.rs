@@ -5,41 +5,19 @@
 //! signal, the offered HEAD commit) takes eight answers: title, date (Enter),
 //! customer, outcome, metric (Enter), signals (Enter), link (Enter), confirm.
 
-use chrono::NaiveDate;
 use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
 use dialoguer::{Confirm, Input, Select};
 
 use super::error::CliError;
-use super::resolve::Resolved;
 use super::ui::{Ui, prompt_error};
 use crate::dates;
-use crate::entry::{self, Metric};
+use crate::draft::{Draft, DraftError, Place, Resolved};
+use crate::entry;
 use crate::framework::{Framework, Item, ItemKind};
 use crate::git;
 use crate::level::LevelId;
 use crate::links::{self, Link};
 use crate::suggest;
-
-/// What the user has given so far; `None`/empty fields are asked for.
-#[derive(Debug, Default)]
-pub struct Draft {
-    /// What was shipped.
-    pub title: Option<String>,
-    /// When it reached the customer.
-    pub date: Option<NaiveDate>,
-    /// Who it helped.
-    pub customer: Option<String>,
-    /// The problem (only from the flag).
-    pub problem: Option<String>,
-    /// The outcome.
-    pub outcome: Option<String>,
-    /// Measurements.
-    pub metrics: Vec<Metric>,
-    /// Item ids.
-    pub signals: Vec<String>,
-    /// Links and the work repositories they came from.
-    pub links: Resolved,
-}
 
 /// Which steps the flags already answered.
 #[derive(Debug, Clone, Copy, Default)]
@@ -63,11 +41,11 @@ pub fn ask(
     ui: &Ui,
     framework: &Framework,
     level: LevelId,
-    today: NaiveDate,
-    ledger: &std::path::Path,
+    place: Place,
     mut draft: Draft,
     given: Given,
 ) -> Result<Option<Draft>, CliError> {
+    let today = place.today;
     let colorful = ColorfulTheme::default();
     let simple = SimpleTheme;
     let theme: &dyn Theme = if ui.color() { &colorful } else { &simple };
@@ -136,7 +114,7 @@ pub fn ask(
         draft.signals = pick_signals(framework, level, &draft)?;
     }
     if !given.links {
-        draft.links = pick_links(ui, theme, ledger)?;
+        draft.links = pick_links(ui, theme, place)?;
     }
     ui.status(&summary(&draft));
     let save = Confirm::with_theme(theme)
@@ -306,7 +284,8 @@ fn fit(text: &str, width: usize) -> String {
     format!("{cut}…")
 }
 
-fn inquire_error(e: inquire::InquireError) -> CliError {
+/// An inquire prompt that failed or was cancelled, as a CLI error.
+pub fn inquire_error(e: inquire::InquireError) -> CliError {
     match e {
         inquire::InquireError::OperationCanceled | inquire::InquireError::OperationInterrupted => {
             CliError::failure("cancelled; nothing was saved")
@@ -321,16 +300,15 @@ fn inquire_error(e: inquire::InquireError) -> CliError {
 ///
 /// Accepting the offer is one answer; "…and more" or "other links" asks
 /// for one link a line until an empty line.
-fn pick_links(ui: &Ui, theme: &dyn Theme, ledger: &std::path::Path) -> Result<Resolved, CliError> {
+fn pick_links(ui: &Ui, theme: &dyn Theme, place: Place) -> Result<Resolved, CliError> {
     let mut out = Resolved::default();
-    let cwd = std::env::current_dir()?;
     // Run inside the ledger, HEAD is the ledger's own last commit: no proof.
-    let head = git::open_work_repo(&cwd)
+    let head = git::WorkRepo::discover(place.cwd)
         .ok()
-        .and_then(|_| git::resolve_commit(&cwd, "HEAD").ok())
-        .filter(|head| !super::resolve::is_ledger(&head.path, ledger));
+        .and_then(|work| work.resolve("HEAD").ok())
+        .filter(|head| !git::same_repository(&head.path, place.ledger));
     let remote = head.as_ref().map(|h| h.repo.clone());
-    let more = match &head {
+    let more = match head {
         None => true,
         Some(head) => {
             let pr_url = head
@@ -349,17 +327,9 @@ fn pick_links(ui: &Ui, theme: &dyn Theme, ledger: &std::path::Path) -> Result<Re
                 .interact()
                 .map_err(prompt_error)?;
             if choice <= 1 {
-                if head.repo.starts_with("https://") {
-                    out.repos
-                        .push((head.repo.clone(), super::resolve::repo_spelling(&head.path)));
-                }
-                out.links.push(Link::Commit {
-                    repo: head.repo.clone(),
-                    sha: head.sha.clone(),
-                    summary: (!head.summary.is_empty()).then(|| head.summary.clone()),
-                });
+                out.add_commit(head);
                 if let Some(url) = pr_url {
-                    out.links.push(Link::Pr { url, summary: None });
+                    out.add(Link::Pr { url, summary: None });
                 }
             }
             matches!(choice, 1 | 2)
@@ -375,44 +345,43 @@ fn pick_links(ui: &Ui, theme: &dyn Theme, ledger: &std::path::Path) -> Result<Re
             let Some(answer) = optional(theme, prompt)? else {
                 break;
             };
-            match classify(&answer, remote.as_deref(), ledger) {
-                Ok(link) if !out.links.contains(&link) => out.links.push(link),
-                Ok(_) => {}
-                // A typo costs a retry, not the whole entry.
-                Err(e) => ui.warn(&e.message),
+            // A typo costs a retry, not the whole entry.
+            if let Err(e) = add_typed_link(&mut out, &answer, remote.as_deref(), place) {
+                ui.warn(&CliError::from(e).message);
             }
         }
     }
     Ok(out)
 }
 
-fn classify(
+/// Adds one link typed at the prompt: a PR, a URL, or a revision in the
+/// working directory's repository.
+fn add_typed_link(
+    out: &mut Resolved,
     answer: &str,
     remote: Option<&str>,
-    ledger: &std::path::Path,
-) -> Result<Link, CliError> {
+    place: Place,
+) -> Result<(), DraftError> {
     if answer.contains('#') || links::parse_pr_url(answer).is_ok() {
-        return Ok(Link::Pr {
+        out.add(Link::Pr {
             url: links::expand_pr(answer, remote)?,
             summary: None,
         });
+        return Ok(());
     }
     if answer.starts_with("http://") || answer.starts_with("https://") {
-        return Ok(Link::Url {
+        out.add(Link::Url {
             url: links::parse_url(answer)?,
             summary: None,
         });
+        return Ok(());
     }
-    let cwd = std::env::current_dir()?;
-    let c = git::resolve_commit(&cwd, answer)?;
-    if super::resolve::is_ledger(&c.path, ledger) {
-        return Err(super::resolve::ledger_commit_error(answer));
+    let commit = git::resolve_commit(place.cwd, answer)?;
+    if git::same_repository(&commit.path, place.ledger) {
+        return Err(DraftError::LedgerCommit(answer.to_string()));
     }
-    Ok(Link::Commit {
-        repo: c.repo,
-        sha: c.sha,
-        summary: (!c.summary.is_empty()).then_some(c.summary),
-    })
+    out.add_commit(commit);
+    Ok(())
 }
 
 fn summary(d: &Draft) -> String {

@@ -296,6 +296,48 @@ impl From<crate::framework::FrameworkError> for CliError {
     }
 }
 
+impl From<crate::draft::DraftError> for CliError {
+    fn from(e: crate::draft::DraftError) -> CliError {
+        use crate::draft::DraftError as D;
+        match e {
+            D::NoTitle => CliError::usage("a title is required")
+                .hint("pass --title 'What you shipped' (cv asks for it when run at a terminal)"),
+            D::EmptyTitle => {
+                CliError::usage("the title is empty").hint("pass --title 'What you shipped'")
+            }
+            e @ D::TitleWithoutWords(_) => CliError::usage(e.to_string())
+                .hint("say what you shipped, e.g. --title 'Cut checkout latency'"),
+            D::Text(problem) => {
+                CliError::usage(problem).hint("type plain text; nothing was written")
+            }
+            D::Date(e) => e.into(),
+            D::EntryDate(problem) => CliError::usage(problem).hint(
+                "an entry records value that already reached the customer: give the day it shipped",
+            ),
+            D::Metric(e) => e.into(),
+            D::Signal {
+                error,
+                needs_full_id,
+            } => {
+                let error = resolve_error("signal", error);
+                let error = if needs_full_id {
+                    error.hint("habits, questions, struggles, feedback, focus and derived items count toward no readiness, so only their full id records one")
+                } else {
+                    error
+                };
+                error.hint("`cv levels LEVEL` lists every item id")
+            }
+            D::Link(e) => e.into(),
+            D::Git(e) => e.into(),
+            e @ D::LedgerCommit(_) => CliError::usage(e.to_string())
+                .hint("run cv from your work repository, or pass --repo PATH to it"),
+            e @ D::RepoWithoutRevision => {
+                CliError::usage(e.to_string()).hint("add --commit REV, or drop --repo")
+            }
+        }
+    }
+}
+
 /// Maps an id resolution error, naming what kind of id was looked up.
 pub fn resolve_error(what: &str, e: ResolveError) -> CliError {
     match e {

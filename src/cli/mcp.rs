@@ -329,15 +329,14 @@ impl Server {
     #[tool(annotations(read_only_hint = true, open_world_hint = false))]
     fn harvest(&self, Parameters(p): Parameters<HarvestParams>) -> CallToolResult {
         self.call(|ctx| {
-            cmd::harvest::json(
-                ctx,
-                &cmd::harvest::Args {
-                    repo: p.repo.iter().map(|r| path(r)).collect(),
-                    author: p.author,
-                    since: p.since,
-                    all: p.all,
-                },
-            )
+            let args = cmd::harvest::Args {
+                repo: p.repo.iter().map(|r| path(r)).collect(),
+                author: p.author,
+                since: p.since,
+                all: p.all,
+                pick: false,
+            };
+            Ok(super::ui::json(&cmd::harvest::find(ctx, &args)?.0))
         })
     }
 }

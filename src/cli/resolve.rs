@@ -1,14 +1,12 @@
-//! Turns the arguments several commands share (links, signals, entry ids)
-//! into checked values, before anything is written.
+//! The arguments several commands share: the link flags (checked by the
+//! core's `draft`), and entry ids resolved to files before anything is written.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::error::{self, CliError};
-use crate::framework::Framework;
-use crate::git;
+use crate::draft::LinkFields;
 use crate::ids;
 use crate::ledger::store::Refusal;
-use crate::links::{self, Link};
 
 /// The link flags of `cv log` and `cv link`.
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -32,113 +30,16 @@ impl LinkArgs {
     pub fn is_empty(&self) -> bool {
         self.commits.is_empty() && self.prs.is_empty() && self.urls.is_empty()
     }
-}
 
-/// Links ready to store, and the work repositories `cv.toml` should learn.
-#[derive(Debug, Default)]
-pub struct Resolved {
-    /// In the order given: commits, then requests, then URLs.
-    pub links: Vec<Link>,
-    /// (remote URL, local path) of each work repository with an https remote.
-    pub repos: Vec<(String, String)>,
-}
-
-/// Resolves every link flag; fails on the first bad one.
-///
-/// A commit resolved in the ledger itself (cv run inside it, or `--repo`
-/// pointing at it) is refused: that is the ledger's own history, not work.
-pub fn links(args: &LinkArgs, ledger: &Path) -> Result<Resolved, CliError> {
-    let mut out = Resolved::default();
-    let needs_repo = !args.commits.is_empty() || args.prs.iter().any(|p| !p.contains("://"));
-    if args.repo.is_some() && !needs_repo {
-        return Err(CliError::usage(
-            "--repo only says where --commit and PR shorthands are resolved",
-        )
-        .hint("add --commit REV, or drop --repo"));
-    }
-    let repo_dir = match &args.repo {
-        Some(p) => p.clone(),
-        None => std::env::current_dir()?,
-    };
-    for rev in &args.commits {
-        let c = git::resolve_commit(&repo_dir, rev)?;
-        if is_ledger(&c.path, ledger) {
-            return Err(ledger_commit_error(rev));
-        }
-        if c.repo.starts_with("https://") {
-            let pair = (c.repo.clone(), repo_spelling(&c.path));
-            if !out.repos.contains(&pair) {
-                out.repos.push(pair);
-            }
-        }
-        out.links.push(Link::Commit {
-            repo: c.repo,
-            sha: c.sha,
-            summary: (!c.summary.is_empty()).then_some(c.summary),
-        });
-    }
-    let mut remote: Option<Option<String>> = None;
-    for given in &args.prs {
-        let remote = remote.get_or_insert_with(|| {
-            git::open_work_repo(&repo_dir)
-                .ok()
-                .and_then(|r| git::remote_url(&r))
-        });
-        out.links.push(Link::Pr {
-            url: links::expand_pr(given, remote.as_deref())?,
-            summary: None,
-        });
-    }
-    for url in &args.urls {
-        out.links.push(Link::Url {
-            url: links::parse_url(url)?,
-            summary: None,
-        });
-    }
-    Ok(out)
-}
-
-/// True when `repo` (a work tree) is the ledger, or a worktree of it: the
-/// two share their git dir's common part.
-pub fn is_ledger(repo: &Path, ledger: &Path) -> bool {
-    git::same_repository(repo, ledger)
-}
-
-/// The error for a commit of the ledger's own history given as proof.
-pub fn ledger_commit_error(rev: &str) -> CliError {
-    CliError::usage(format!(
-        "'{rev}' resolves in the ledger itself: that is the ledger's own history, not your work"
-    ))
-    .hint("run cv from your work repository, or pass --repo PATH to it")
-}
-
-/// Resolves `--signal` values to full item ids, without repeats.
-pub fn signals(framework: &Framework, given: &[String]) -> Result<Vec<String>, CliError> {
-    let mut ids: Vec<String> = Vec::new();
-    for g in given {
-        let item = framework.resolve_item(g).map_err(|e| {
-            // A suggestion that is a focus or derived item was not matched
-            // on purpose: say why, so the full id is a choice.
-            let closed = match &e {
-                ids::ResolveError::Unknown { closest, .. } => closest
-                    .first()
-                    .and_then(|id| framework.item(id))
-                    .is_some_and(|item| item.needs_full_id()),
-                ids::ResolveError::Ambiguous { .. } => false,
-            };
-            let error = error::resolve_error("signal", e);
-            let error = if closed {
-                error.hint("habits, questions, struggles, feedback, focus and derived items count toward no readiness, so only their full id records one")
-            } else {
-                error
-            };
-            error.hint("`cv levels LEVEL` lists every item id")
-        })?;
-        if !ids.contains(&item.id) {
-            ids.push(item.id.clone());
+    /// The flags as the core's link fields.
+    pub fn fields(&self) -> LinkFields {
+        LinkFields {
+            commits: self.commits.clone(),
+            repo: self.repo.clone(),
+            prs: self.prs.clone(),
+            urls: self.urls.clone(),
         }
     }
-    Ok(ids)
 }
 
 /// Resolves a typed entry id to (id, path) from the file names alone.
@@ -220,10 +121,4 @@ fn resolve_entry(
         paths.join(", ")
     ))
     .hint("an id names one entry: rename or remove all but one of them (`cv check` reports duplicate ids)"))
-}
-
-/// How a work repository's path is written in `cv.toml` `[repos]`.
-pub fn repo_spelling(path: &Path) -> String {
-    let home = std::env::var_os("HOME").map(PathBuf::from);
-    crate::ledger::config::Repos::spelling(path, home.as_deref())
 }

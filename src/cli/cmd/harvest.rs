@@ -3,9 +3,11 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
+use crate::cli::capture::{self, Given};
 use crate::cli::context::Ctx;
 use crate::cli::error::CliError;
 use crate::cli::table;
+use crate::draft::Place;
 use crate::git::WorkRepo;
 use crate::harvest;
 use crate::links::Link;
@@ -37,23 +39,31 @@ pub struct Args {
     /// Walk every local branch, not only HEAD
     #[arg(long)]
     pub all: bool,
-}
-
-/// Returns what `cv harvest --json` prints.
-pub fn json(ctx: &Ctx, args: &Args) -> Result<String, CliError> {
-    Ok(crate::cli::ui::json(&found(ctx, args)?.0))
+    /// Choose groups at the terminal and log an entry for each, pre-filled from its commits
+    #[arg(long, conflicts_with = "json")]
+    pub pick: bool,
 }
 
 /// Runs `cv harvest`.
 pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
-    if ctx.global.json {
-        return ctx.ui.out(&json(ctx, args)?);
+    if args.pick && !ctx.ui.can_prompt() {
+        return Err(
+            CliError::usage("--pick asks at a terminal, and this is not one").hint(
+                "run it at a terminal, or log a commit with `cv log --commit SHA --repo PATH`",
+            ),
+        );
     }
-    let (found, since) = found(ctx, args)?;
+    let (found, since) = find(ctx, args)?;
+    if ctx.global.json {
+        return ctx.ui.out_json(&found);
+    }
     if found.is_empty() {
         ctx.ui
             .status(&format!("No unlinked commit of yours since {since}."));
         return Ok(());
+    }
+    if args.pick {
+        return pick(ctx, &found);
     }
     let mut t = table::plain(&ctx.ui, &["date", "commit", "summary"]);
     for group in harvest::groups(&found) {
@@ -76,12 +86,16 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
     }
     ctx.ui.out(&t.to_string())?;
     ctx.ui
-        .hint("log one: `cv log --commit SHA --repo PATH` (add --pr for its request)");
+        .hint("log them: `cv harvest --pick`, or one by one: `cv log --commit SHA --repo PATH`");
     Ok(())
 }
 
-/// The unlinked commits, newest first, and the first day searched.
-fn found(ctx: &Ctx, args: &Args) -> Result<(Vec<harvest::Harvested>, chrono::NaiveDate), CliError> {
+/// The unlinked commits `args` ask for, newest first, and the first day
+/// looked at: what `cv harvest --json` prints.
+pub fn find(
+    ctx: &Ctx,
+    args: &Args,
+) -> Result<(Vec<harvest::Harvested>, chrono::NaiveDate), CliError> {
     let since = match &args.since {
         Some(d) => crate::dates::parse_since(d, ctx.today)?,
         None => ctx.today - chrono::Days::new(90),
@@ -92,10 +106,10 @@ fn found(ctx: &Ctx, args: &Args) -> Result<(Vec<harvest::Harvested>, chrono::Nai
         args.repo.clone()
     } else {
         let cwd = std::env::current_dir()?;
-        match crate::git::open_work_repo(&cwd)
+        match WorkRepo::discover(&cwd)
             .ok()
-            .and_then(|r| r.workdir().map(std::path::Path::to_path_buf))
-            .filter(|dir| !crate::cli::resolve::is_ledger(dir, ledger.root()))
+            .map(|work| work.root())
+            .filter(|dir| !crate::git::same_repository(dir, ledger.root()))
         {
             Some(dir) => vec![dir],
             None => ledger
@@ -141,9 +155,108 @@ fn found(ctx: &Ctx, args: &Args) -> Result<(Vec<harvest::Harvested>, chrono::Nai
         let commits = work.commits_by(&authors, since, args.all, |seen| {
             bar.set_position(seen as u64)
         });
+        // Branch commits name no request; the merge that brought them in does.
+        let merged = if commits
+            .iter()
+            .all(|c| crate::links::pr_number_from_message(&c.message).is_some())
+        {
+            Default::default()
+        } else {
+            work.merged_requests(since, args.all)
+        };
         bar.finish_and_clear();
-        found.extend(harvest::unlinked(commits, &work.name(), &linked));
+        found.extend(harvest::unlinked(
+            commits,
+            &work.name(),
+            &work.root(),
+            &linked,
+            &merged,
+        ));
     }
     found.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.sha.cmp(&b.sha)));
     Ok((found, since))
+}
+
+/// The inbox: choose groups, then a pre-filled `cv log` for each that asks
+/// only for what the commits cannot say.
+fn pick(ctx: &Ctx, found: &[harvest::Harvested]) -> Result<(), CliError> {
+    let groups = harvest::groups(found);
+    let labels: Vec<String> = groups.iter().map(|g| group_label(g)).collect();
+    let chosen = inquire::MultiSelect::new("Which of these did you ship?", labels)
+        .with_help_message("space toggles, Enter logs the ticked ones, one entry each; Esc stops")
+        .with_page_size(12)
+        .raw_prompt()
+        .map_err(crate::cli::capture::inquire_error)?;
+    if chosen.is_empty() {
+        ctx.ui.status("Nothing ticked; nothing saved.");
+        return Ok(());
+    }
+    let ledger = ctx.ledger()?;
+    let framework = ledger.framework()?;
+    let cwd = std::env::current_dir()?;
+    let place = Place {
+        today: ctx.today,
+        ledger: ledger.root(),
+        cwd: &cwd,
+    };
+    let mut logged = 0;
+    for (n, option) in chosen.iter().enumerate() {
+        let group = &groups[option.index];
+        ctx.ui.status(&format!(
+            "
+[{}/{}] {}",
+            n + 1,
+            chosen.len(),
+            option.value
+        ));
+        let draft = harvest::draft(group);
+        let given = Given {
+            date: true,
+            customer: false,
+            outcome: draft.outcome.is_some(),
+            metrics: false,
+            signals: false,
+            links: true,
+        };
+        let level = ledger.config().profile.level;
+        let Some(draft) = capture::ask(&ctx.ui, &framework, level, place, draft, given)? else {
+            ctx.ui.status("Skipped.");
+            continue;
+        };
+        let (entry, repos) = draft.into_entry(ctx.today)?;
+        let saved = ledger.add_entry(entry, &repos)?;
+        logged += 1;
+        ctx.ui.status(&format!(
+            "Logged {}{}",
+            saved.rel_path(),
+            super::log::proof_note(&saved)
+        ));
+    }
+    ctx.ui.status(&format!(
+        "{logged} {} logged.",
+        if logged == 1 { "entry" } else { "entries" }
+    ));
+    Ok(())
+}
+
+/// One line per group in the inbox: date, request, title, size, trailer.
+fn group_label(group: &[&harvest::Harvested]) -> String {
+    let newest = group[0];
+    let title = harvest::proposed_title(group).unwrap_or_default();
+    let mut label = match newest.pr {
+        Some(n) => format!("{} PR #{n} {}", newest.date, table::cell(&title)),
+        None => format!(
+            "{} {} {}",
+            newest.date,
+            newest.sha.chars().take(7).collect::<String>(),
+            table::cell(&title)
+        ),
+    };
+    if group.len() > 1 {
+        label.push_str(&format!(" ({} commits)", group.len()));
+    }
+    if group.iter().any(|c| c.customer_value.is_some()) {
+        label.push_str(" ★ Customer-Value");
+    }
+    label
 }

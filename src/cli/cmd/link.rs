@@ -32,7 +32,13 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
     }
     let ledger = ctx.ledger()?;
     let (id, path) = resolve::readable_entry(&ledger, &args.id)?;
-    let resolved = resolve::links(&args.links, ledger.root())?;
+    let cwd = std::env::current_dir()?;
+    let place = crate::draft::Place {
+        today: ctx.today,
+        ledger: ledger.root(),
+        cwd: &cwd,
+    };
+    let resolved = crate::draft::resolve_links(&args.links.fields(), place)?;
     let message = format!("link: {id}");
     let added = ledger.write(&message, &resolved.repos, |_| {
         // Read under the lock: a concurrent edit of the same entry is kept.

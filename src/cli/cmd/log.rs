@@ -1,11 +1,11 @@
 //! `cv log`: record one piece of evidence as one commit.
 
-use crate::cli::capture::{self, Draft, Given};
+use crate::cli::capture::{self, Given};
 use crate::cli::context::Ctx;
 use crate::cli::error::CliError;
-use crate::cli::resolve::{self, LinkArgs};
-use crate::dates;
-use crate::entry::{self, Entry};
+use crate::cli::resolve::LinkArgs;
+use crate::draft::{Draft, Fields, Place};
+use crate::entry::Entry;
 
 /// Record a piece of evidence: what shipped, who it helped, the outcome, the proof
 ///
@@ -62,69 +62,38 @@ pub struct Args {
     pub private: bool,
 }
 
+impl Args {
+    /// The flags as the core's draft fields.
+    fn fields(&self) -> Fields {
+        Fields {
+            title: self.title.clone(),
+            date: self.date.clone(),
+            customer: self.customer.clone(),
+            problem: self.problem.clone(),
+            outcome: self.outcome.clone(),
+            metrics: self.metrics.clone(),
+            signals: self.signals.clone(),
+            tags: self.tags.clone(),
+            links: self.links.fields(),
+            notes: self.notes.clone(),
+            remeasure: self.remeasure.clone(),
+            private: self.private,
+        }
+    }
+}
+
 /// Runs `cv log`.
 pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
     // Everything is checked before the ledger is touched: bad input changes nothing.
     let ledger = ctx.ledger()?;
     let framework = ledger.framework()?;
-    let title = match &args.title {
-        Some(t) if t.trim().is_empty() => {
-            return Err(
-                CliError::usage("the title is empty").hint("pass --title 'What you shipped'")
-            );
-        }
-        Some(t) if !t.chars().any(char::is_alphanumeric) => {
-            return Err(
-                CliError::usage(format!("the title '{t}' has no letters or digits"))
-                    .hint("say what you shipped, e.g. --title 'Cut checkout latency'"),
-            );
-        }
-        Some(t) => Some(t.trim().to_string()),
-        None => None,
+    let cwd = std::env::current_dir()?;
+    let place = Place {
+        today: ctx.today,
+        ledger: ledger.root(),
+        cwd: &cwd,
     };
-    for (field, value, one_line) in [
-        ("title", &args.title, true),
-        ("customer", &args.customer, true),
-        ("problem", &args.problem, false),
-        ("outcome", &args.outcome, false),
-        ("notes", &args.notes, false),
-    ] {
-        if let Some(problem) = value
-            .as_deref()
-            .and_then(|v| entry::text_problem(field, v, one_line))
-        {
-            return Err(CliError::usage(problem).hint("type plain text; nothing was written"));
-        }
-    }
-    let date = match &args.date {
-        Some(d) => Some(dates::parse_day(d, ctx.today)?),
-        None => None,
-    };
-    if let Some(problem) = date.and_then(|d| dates::entry_date_problem(d, ctx.today)) {
-        return Err(CliError::usage(problem).hint(
-            "an entry records value that already reached the customer: give the day it shipped",
-        ));
-    }
-    let remeasure = args
-        .remeasure
-        .as_deref()
-        .map(|d| dates::parse_day(d, ctx.today))
-        .transpose()?;
-    let metrics = args
-        .metrics
-        .iter()
-        .map(|m| entry::parse_metric(m))
-        .collect::<Result<Vec<_>, _>>()?;
-    let draft = Draft {
-        title,
-        date,
-        customer: non_empty(&args.customer),
-        problem: non_empty(&args.problem),
-        outcome: non_empty(&args.outcome),
-        metrics,
-        signals: resolve::signals(&framework, &args.signals)?,
-        links: resolve::links(&args.links, ledger.root())?,
-    };
+    let draft = Draft::new(&args.fields(), &framework, place)?;
     let draft = if ctx.ui.can_prompt() {
         let given = Given {
             date: args.date.is_some(),
@@ -135,15 +104,7 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
             links: !args.links.is_empty(),
         };
         let level = ledger.config().profile.level;
-        match capture::ask(
-            &ctx.ui,
-            &framework,
-            level,
-            ctx.today,
-            ledger.root(),
-            draft,
-            given,
-        )? {
+        match capture::ask(&ctx.ui, &framework, level, place, draft, given)? {
             Some(draft) => draft,
             None => {
                 ctx.ui.status("Nothing saved.");
@@ -153,50 +114,24 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
     } else {
         draft
     };
-    let Some(title) = draft.title else {
-        return Err(CliError::usage("a title is required")
-            .hint("pass --title 'What you shipped' (cv asks for it when run at a terminal)"));
-    };
-    let new = Entry {
-        id: String::new(),
-        title,
-        date: draft.date.unwrap_or(ctx.today),
-        signals: draft.signals,
-        tags: args
-            .tags
-            .iter()
-            .map(|t| t.trim().to_string())
-            .filter(|t| !t.is_empty())
-            .collect(),
-        customer: draft.customer,
-        problem: draft.problem,
-        outcome: draft.outcome,
-        notes: non_empty(&args.notes),
-        remeasure,
-        private: args.private,
-        metrics: draft.metrics,
-        links: draft.links.links,
-    };
-    let saved = ledger.add_entry(new, &draft.links.repos)?;
+    let (new, repos) = draft.into_entry(ctx.today)?;
+    let saved = ledger.add_entry(new, &repos)?;
     if ctx.global.json {
         return ctx.ui.out_json(&saved);
     }
-    let proof = match (saved.has_proof(), saved.signals.is_empty()) {
-        (true, _) => String::new(),
-        (false, false) => {
-            " (no link or metric yet: it claims its signals but does not prove them)".to_string()
-        }
-        (false, true) => " (no signal, link or metric yet: `cv link` adds proof)".to_string(),
-    };
-    ctx.ui
-        .status(&format!("Logged {}{proof}", saved.rel_path()));
+    ctx.ui.status(&format!(
+        "Logged {}{}",
+        saved.rel_path(),
+        proof_note(&saved)
+    ));
     ctx.ui.out(&saved.id)
 }
 
-fn non_empty(value: &Option<String>) -> Option<String> {
-    value
-        .as_deref()
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .map(str::to_string)
+/// What a saved entry still lacks to prove anything, for the status line.
+pub fn proof_note(saved: &Entry) -> &'static str {
+    match (saved.has_proof(), saved.signals.is_empty()) {
+        (true, _) => "",
+        (false, false) => " (no link or metric yet: it claims its signals but does not prove them)",
+        (false, true) => " (no signal, link or metric yet: `cv link` adds proof)",
+    }
 }

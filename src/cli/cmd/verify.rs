@@ -38,7 +38,7 @@ pub fn run(ctx: &mut Ctx, _args: &Args) -> Result<(), CliError> {
     } else if checks.is_empty() {
         ctx.ui.status("No entry cites a commit.");
     } else {
-        let mut t = table::plain(&ctx.ui, &["status", "commit", "entry"]);
+        let mut t = table::plain(&ctx.ui, &["status", "commit", "entry", "why"]);
         for c in &checks {
             let status = match c.status {
                 Status::Ok => "ok",
@@ -47,7 +47,12 @@ pub fn run(ctx: &mut Ctx, _args: &Args) -> Result<(), CliError> {
                 Status::NotCheckable => "not checkable",
             };
             let short: String = c.sha.chars().take(7).collect();
-            t.add_row(vec![status.to_string(), short, table::cell(&c.entry)]);
+            t.add_row(vec![
+                status.to_string(),
+                short,
+                table::cell(&c.entry),
+                table::cell(&c.reason),
+            ]);
         }
         ctx.ui.out(&t.to_string())?;
         if checks.iter().any(|c| c.status == Status::NotCheckable) {

@@ -1,0 +1,316 @@
+//! Issue 9: `cv harvest` on a real history with several authors, a mailmap
+//! alias, a merged and a squash-merged pull request, checked against
+//! `git log --author`; and the `--pick` inbox driven at a pseudo-terminal.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+use expectrl::{Eof, Expect, Session};
+
+use crate::common::TestEnv;
+
+/// The shop's history, the SHAs the tests look for by name.
+struct History {
+    repo: PathBuf,
+    /// Ada's commits on the `filters` branch, merged as PR #15.
+    filters: Vec<String>,
+    /// The merge commit of PR #15 (committed by Ada).
+    merge: String,
+    /// Ada's squash merge of PR #12, with a Customer-Value trailer.
+    squash: String,
+    /// Ada's commit under her old address, mapped by .mailmap.
+    alias: String,
+    /// Bob's commits.
+    bob: Vec<String>,
+}
+
+/// Builds the history: dates fixed, authors set per commit.
+fn shop(env: &TestEnv) -> History {
+    let (repo, _) = env.work_repo("shop", "Initial import");
+    let run_git = |args: &[&str], email: &str, date: &str| {
+        let mut cmd = env.command("git");
+        cmd.arg("-C")
+            .arg(&repo)
+            .args(args)
+            .env("GIT_AUTHOR_EMAIL", email)
+            .env("GIT_COMMITTER_EMAIL", email)
+            .env("GIT_AUTHOR_DATE", date)
+            .env("GIT_COMMITTER_DATE", date);
+        let out = cmd.output().expect("git");
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+    };
+    let head = || env.git(&repo, &["rev-parse", "HEAD"]).trim().to_string();
+    let commit = |file: &str, message: &str, email: &str, date: &str| {
+        std::fs::write(repo.join(file), message).expect("write");
+        env.git(&repo, &["add", "-A"]);
+        run_git(&["commit", "-q", "-m", message], email, date);
+        head()
+    };
+    std::fs::write(
+        repo.join(".mailmap"),
+        "Ada Example <ada@example.com> <ada@old.example>\n",
+    )
+    .expect("mailmap");
+    let mut bob = vec![commit(
+        "ci.txt",
+        "Add a mailmap",
+        "bob@example.com",
+        "2026-09-01T09:00:00Z",
+    )];
+    let alias = commit(
+        "alias.txt",
+        "Tidy the cart page",
+        "ada@old.example",
+        "2026-09-10T09:00:00Z",
+    );
+    env.git(&repo, &["switch", "-q", "-c", "filters"]);
+    let filters = vec![
+        commit(
+            "filter.txt",
+            "Add a price filter",
+            "ada@example.com",
+            "2026-10-01T09:00:00Z",
+        ),
+        commit(
+            "filter2.txt",
+            "Remember the filter per shopper",
+            "ada@example.com",
+            "2026-10-02T09:00:00Z",
+        ),
+    ];
+    env.git(&repo, &["switch", "-q", "-"]);
+    bob.push(commit(
+        "bob.txt",
+        "Bump the CI image",
+        "bob@example.com",
+        "2026-10-03T09:00:00Z",
+    ));
+    run_git(
+        &[
+            "merge",
+            "-q",
+            "--no-ff",
+            "filters",
+            "-m",
+            "Merge pull request #15 from ada/filters",
+            "-m",
+            "Filter results by price",
+        ],
+        "ada@example.com",
+        "2026-10-04T09:00:00Z",
+    );
+    let merge = head();
+    let squash = commit(
+        "search.txt",
+        "Typo-tolerant search (#12)\n\nCustomer-Value: zero-result searches down to 4%",
+        "Ada@Example.com",
+        "2026-10-10T09:00:00Z",
+    );
+    bob.push(commit(
+        "bob2.txt",
+        "Fix a flaky test (#13)",
+        "bob@example.com",
+        "2026-10-11T09:00:00Z",
+    ));
+    History {
+        repo,
+        filters,
+        merge,
+        squash,
+        alias,
+        bob,
+    }
+}
+
+fn harvested(env: &TestEnv, h: &History, extra: &[&str]) -> Vec<serde_json::Value> {
+    let mut args = vec!["harvest", "--since", "2026-06-01", "--json"];
+    args.extend_from_slice(extra);
+    let run = env.cv_in(&h.repo, &args);
+    run.json().as_array().expect("an array").clone()
+}
+
+fn shas(found: &[serde_json::Value]) -> BTreeSet<String> {
+    found
+        .iter()
+        .map(|c| c["sha"].as_str().expect("sha").to_string())
+        .collect()
+}
+
+/// Must show: exactly the user's commits (git log's set), grouped by PR,
+/// the trailer flagged, and a commit dropped once an entry links it.
+#[test]
+fn harvest_lists_exactly_what_git_log_finds_grouped_by_request() {
+    let env = TestEnv::new();
+    env.init();
+    let h = shop(&env);
+
+    let found = harvested(&env, &h, &[]);
+    // git's own answer to the same question: Ada's commits (through the
+    // mailmap, any case) committed since the date, reachable from HEAD.
+    let git_log = env.git(
+        &h.repo,
+        &[
+            "log",
+            "--use-mailmap",
+            "--regexp-ignore-case",
+            "--author=<ada@example.com>",
+            "--since=2026-06-01T00:00:00Z",
+            "--format=%H",
+        ],
+    );
+    let expected: BTreeSet<String> = git_log.lines().map(str::to_string).collect();
+    assert_eq!(shas(&found), expected, "cv harvest vs git log");
+    let mut ada: BTreeSet<String> = h.filters.iter().cloned().collect();
+    ada.extend([h.merge.clone(), h.squash.clone(), h.alias.clone()]);
+    assert_eq!(expected, ada, "the fixture is what the test thinks it is");
+    for sha in &h.bob {
+        assert!(!shas(&found).contains(sha), "Bob's {sha} harvested");
+    }
+
+    let by_sha = |sha: &str| {
+        found
+            .iter()
+            .find(|c| c["sha"] == sha)
+            .unwrap_or_else(|| panic!("{sha} not harvested"))
+            .clone()
+    };
+    assert_eq!(by_sha(&h.squash)["pr"], 12);
+    assert_eq!(
+        by_sha(&h.squash)["customer_value"],
+        "zero-result searches down to 4%"
+    );
+    assert_eq!(by_sha(&h.merge)["pr"], 15);
+    assert_eq!(by_sha(&h.alias)["author"], "ada@example.com");
+    assert_eq!(by_sha(&h.alias)["pr"], serde_json::Value::Null);
+    assert_eq!(by_sha(&h.merge)["repo"], "https://github.com/acme/shop");
+    // Newest first, as SPEC §4 says.
+    let dates: Vec<&str> = found.iter().filter_map(|c| c["date"].as_str()).collect();
+    let mut sorted = dates.clone();
+    sorted.sort_unstable_by(|a, b| b.cmp(a));
+    assert_eq!(dates, sorted);
+
+    // The table groups PR #15's merge with the branch commits it brought.
+    let table = env.cv_in(&h.repo, &["harvest", "--since", "2026-06-01"]);
+    let out = table.ok();
+    let lines: Vec<&str> = out.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains("PR #15: Merge pull request #15"))
+        .unwrap_or_else(|| panic!("no PR #15 group:\n{out}"));
+    for sha in &h.filters {
+        let short = &sha[..7];
+        let row = lines
+            .iter()
+            .position(|l| l.contains(short))
+            .unwrap_or_else(|| panic!("{short} not listed:\n{out}"));
+        assert!(
+            row == at + 1 || row == at + 2,
+            "{short} is not in PR #15's group:\n{out}"
+        );
+    }
+    assert!(
+        out.contains("Customer-Value: zero-result searches"),
+        "{out}"
+    );
+
+    // Once an entry links a commit, harvest no longer offers it.
+    env.cv_in(
+        &h.repo,
+        &[
+            "log",
+            "--title",
+            "Typo-tolerant search",
+            "--commit",
+            &h.squash,
+        ],
+    )
+    .ok();
+    let after = shas(&harvested(&env, &h, &[]));
+    assert!(!after.contains(&h.squash));
+    assert_eq!(after.len(), expected.len() - 1);
+}
+
+/// Must show: a `--pick` session at a real terminal logs PR #15's three
+/// commits as one entry, pre-filled, asking only what commits cannot say.
+#[test]
+fn pick_logs_one_requests_commits_as_one_entry() {
+    let env = TestEnv::new();
+    env.init();
+    let h = shop(&env);
+    let mut cmd = env.command(env!("CARGO_BIN_EXE_cv"));
+    cmd.args(["harvest", "--pick", "--since", "2026-06-01"])
+        .current_dir(&h.repo)
+        .env("TERM", "xterm")
+        .stdin(Stdio::inherit())
+        .stdout(Stdio::inherit())
+        .stderr(Stdio::inherit());
+    let mut p = Session::spawn(cmd).expect("spawn in a pty");
+    p.set_expect_timeout(Some(Duration::from_secs(20)));
+    let mut step = |prompt: &str, keys: &str| {
+        p.expect(prompt)
+            .unwrap_or_else(|e| panic!("no prompt {prompt:?}: {e}"));
+        p.send(keys).expect("send");
+    };
+    // Typing filters the inbox to the one request (a space would tick the
+    // highlighted line); space ticks it.
+    step("Which of these did you ship?", "#15");
+    step("Filter results by price", " \r");
+    step("Who did it help?", "Shoppers comparing prices\r");
+    step(
+        "What changed for them",
+        "a third of searches now use the filter\r",
+    );
+    step("A metric, as", "searches using a filter: 0 -> 33 %\r");
+    step("Another metric", "\r");
+    step("Which signals does it evidence?", "\r");
+    step("Save this entry?", "\r");
+    p.expect("1 entry logged.").expect("the summary");
+    p.expect(Eof).expect("cv exits");
+
+    let id = "2026-10-04-filter-results-by-price";
+    let file = env.read(&format!("entries/2026/{id}.toml"));
+    assert!(
+        file.contains("title = \"Filter results by price\""),
+        "{file}"
+    );
+    assert!(
+        file.contains("date = 2026-10-04"),
+        "the merge's day:\n{file}"
+    );
+    assert!(
+        file.contains("customer = \"Shoppers comparing prices\""),
+        "{file}"
+    );
+    for sha in h.filters.iter().chain([&h.merge]) {
+        assert!(file.contains(&format!("sha = \"{sha}\"")), "{sha}:\n{file}");
+    }
+    assert!(
+        file.contains("url = \"https://github.com/acme/shop/pull/15\""),
+        "{file}"
+    );
+    assert!(!file.contains(&h.squash), "only the ticked group:\n{file}");
+    assert_eq!(env.ledger_log()[0], "log: Filter results by price");
+    env.assert_clean();
+
+    // The request's commits are logged now; the rest still wait.
+    let left = shas(&harvested(&env, &h, &[]));
+    let expected: BTreeSet<String> = [h.squash.clone(), h.alias.clone()].into();
+    assert_eq!(left, expected);
+}
+
+/// Without a terminal `--pick` cannot ask: a usage error, nothing written.
+#[test]
+fn pick_without_a_terminal_is_refused() {
+    let env = TestEnv::new();
+    env.init();
+    let h = shop(&env);
+    let before = env.ledger_state();
+    let run = env.cv_in(&h.repo, &["harvest", "--pick"]);
+    assert!(
+        run.fails_with(2).contains("--pick asks at a terminal"),
+        "{run}"
+    );
+    assert_eq!(env.ledger_state(), before);
+}
