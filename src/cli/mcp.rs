@@ -29,6 +29,7 @@ use super::cmd;
 use super::context::Ctx;
 use super::error::CliError;
 use super::ui::ColorChoice;
+use crate::draft::{Fields, LinkFields};
 
 /// What the server tells an agent when it connects.
 const INSTRUCTIONS: &str = "\
@@ -100,7 +101,7 @@ impl Server {
     pub fn new(global: GlobalArgs) -> Server {
         Server {
             global,
-            tool_router: Server::tool_router(),
+            tool_router: Server::tool_router() + Server::write_router(),
         }
     }
 
@@ -245,6 +246,76 @@ fn in_cli_words(result: CallToolResult) -> CallToolResult {
     )])
 }
 
+/// `log`'s parameters: the flags of `cv log`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LogParams {
+    /// What was shipped, in a few words (becomes the entry's id with the date), e.g. "Cut checkout latency for EU shoppers".
+    pub title: String,
+    /// When the value reached the customer: YYYY-MM-DD, today, yesterday, N days|weeks|months|years ago, last monday…last sunday, or last week|month|quarter|year (its first day). Not in the future. Default: today.
+    #[serde(default)]
+    pub date: Option<String>,
+    /// Who it helped, e.g. "EU shoppers on mobile".
+    #[serde(default)]
+    pub customer: Option<String>,
+    /// The problem it solved.
+    #[serde(default)]
+    pub problem: Option<String>,
+    /// The outcome, in words, as measured or observed.
+    #[serde(default)]
+    pub outcome: Option<String>,
+    /// Measurements, each 'NAME: BEFORE -> AFTER UNIT' with plain decimal numbers (a dot, no comma), either number optional, e.g. "p95 checkout latency: 2.1 -> 0.8 s" or "signups: -> 40".
+    #[serde(default, alias = "metrics")]
+    pub metric: Vec<String>,
+    /// Framework items this evidences: full ids as the `levels` tool lists them (e.g. "mid.signal.defines-success-criteria"), or an unambiguous suffix of one. The `signal` items of the user's level are what readiness counts.
+    #[serde(default, alias = "signals")]
+    pub signal: Vec<String>,
+    /// Tags, e.g. "performance".
+    #[serde(default, alias = "tags")]
+    pub tag: Vec<String>,
+    /// Commits that prove it: a full or short SHA, a branch or HEAD, resolved in `repo` to the full SHA, remote URL and summary.
+    #[serde(default, alias = "commits")]
+    pub commit: Vec<String>,
+    /// The work repository `commit` and PR shorthands are resolved in, as an absolute path (`~/` is expanded). Default: the server's current directory's repository. Never the ledger itself.
+    #[serde(default)]
+    pub repo: Option<String>,
+    /// Pull/merge requests: their web address (e.g. https://github.com/acme/shop/pull/4312), or `#N` / `owner/repo#N` in the work repository's forge.
+    #[serde(default, alias = "prs")]
+    pub pr: Vec<String>,
+    /// Any other address that backs it: a dashboard, a ticket, a document (https://…).
+    #[serde(default, alias = "urls")]
+    pub url: Vec<String>,
+    /// Free text.
+    #[serde(default)]
+    pub notes: Option<String>,
+    /// When to measure the outcome again, in the same forms as `date` (the `due` tool lists it from that day).
+    #[serde(default)]
+    pub remeasure: Option<String>,
+    /// Keep this entry out of reports and exports unless they include private entries.
+    #[serde(default)]
+    pub private: bool,
+}
+
+/// `link`'s parameters: the entry and the link flags of `cv link`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkParams {
+    /// The entry's id (as `log` or `list` returns it), or an unambiguous part of it in whole words.
+    pub id: String,
+    /// Commits that prove it: a full or short SHA, a branch or HEAD, resolved in `repo`.
+    #[serde(default, alias = "commits")]
+    pub commit: Vec<String>,
+    /// The work repository `commit` and PR shorthands are resolved in, as an absolute path (`~/` is expanded). Default: the server's current directory's repository.
+    #[serde(default)]
+    pub repo: Option<String>,
+    /// Pull/merge requests: their web address, or `#N` / `owner/repo#N` in the work repository's forge.
+    #[serde(default, alias = "prs")]
+    pub pr: Vec<String>,
+    /// Any other address that backs it (https://…).
+    #[serde(default, alias = "urls")]
+    pub url: Vec<String>,
+}
+
 /// A path an agent gave: `~/…` expanded as a shell would.
 fn path(given: &str) -> PathBuf {
     let home = std::env::var_os("HOME").map(PathBuf::from);
@@ -337,6 +408,65 @@ impl Server {
                 pick: false,
             };
             Ok(super::ui::json(&cmd::harvest::find(ctx, &args)?.0))
+        })
+    }
+}
+
+#[tool_router(router = write_router, vis = "")]
+impl Server {
+    /// Record a piece of evidence in the user's ledger: what shipped, who it helped, the outcome, and the commits, pull requests and metrics that prove it. One new entry, committed to the ledger as `log (mcp): <title>`, through the same checks as `cv log` (an unknown signal, a future date or a malformed metric is refused and nothing is written). Call it once per shipped piece of work, after the user has confirmed the facts; never invent an outcome or a metric. An entry evidences a signal only with at least one link or metric. Returns the new entry as JSON (`cv log --json`), with its `id`.
+    #[tool(annotations(
+        read_only_hint = false,
+        destructive_hint = false,
+        idempotent_hint = false,
+        open_world_hint = false
+    ))]
+    fn log(&self, Parameters(p): Parameters<LogParams>) -> CallToolResult {
+        self.call(|ctx| {
+            let fields = Fields {
+                title: Some(p.title),
+                date: p.date,
+                customer: p.customer,
+                problem: p.problem,
+                outcome: p.outcome,
+                metrics: p.metric,
+                signals: p.signal,
+                tags: p.tag,
+                links: LinkFields {
+                    commits: p.commit,
+                    repo: p.repo.as_deref().map(path),
+                    prs: p.pr,
+                    urls: p.url,
+                },
+                notes: p.notes,
+                remeasure: p.remeasure,
+                private: p.private,
+            };
+            // An agent's call is whole: nothing to ask, so the draft is kept as it is.
+            let saved =
+                cmd::log::record(ctx, &fields, "log (mcp)", |draft, _, _, _| Ok(Some(draft)))?
+                    .ok_or_else(|| CliError::failure("nothing was saved"))?;
+            Ok(super::ui::json(&saved))
+        })
+    }
+
+    /// Add proof to an existing entry: commits, pull requests or other addresses. The entry file is edited in place (the user's comments and formatting are kept) and committed as `link (mcp): <id>`; a link the entry already has is not added again. Returns {"id", "added"}: the entry's id and how many links were new (0: nothing changed), as `cv link --json`.
+    #[tool(annotations(
+        read_only_hint = false,
+        destructive_hint = false,
+        idempotent_hint = true,
+        open_world_hint = false
+    ))]
+    fn link(&self, Parameters(p): Parameters<LinkParams>) -> CallToolResult {
+        self.call(|ctx| {
+            let links = LinkFields {
+                commits: p.commit,
+                repo: p.repo.as_deref().map(path),
+                prs: p.pr,
+                urls: p.url,
+            };
+            let linked = cmd::link::add(ctx, &p.id, &links, "link (mcp)")?;
+            Ok(super::ui::json(&linked))
         })
     }
 }
