@@ -270,7 +270,7 @@ pub struct LogParams {
     /// Framework items this evidences: full ids as the `levels` tool lists them (e.g. "mid.signal.defines-success-criteria"), or an unambiguous suffix of one. The `signal` items of the user's level are what readiness counts.
     #[serde(default, alias = "signals")]
     pub signal: Vec<String>,
-    /// Tags, e.g. "performance".
+    /// Tags, free words to group entries by, e.g. "performance".
     #[serde(default, alias = "tags")]
     pub tag: Vec<String>,
     /// Commits that prove it: a full or short SHA, a branch or HEAD, resolved in `repo` to the full SHA, remote URL and summary.
@@ -285,7 +285,7 @@ pub struct LogParams {
     /// Any other address that backs it: a dashboard, a ticket, a document (https://…).
     #[serde(default, alias = "urls")]
     pub url: Vec<String>,
-    /// Free text.
+    /// Free text: anything else worth keeping about it (context, caveats, who else took part).
     #[serde(default)]
     pub notes: Option<String>,
     /// When to measure the outcome again, in the same forms as `date` (the `due` tool lists it from that day).
@@ -494,5 +494,44 @@ impl ServerHandler for Server {
         ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
             .with_server_info(Implementation::new("cv", env!("CARGO_PKG_VERSION")))
             .with_instructions(INSTRUCTIONS)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An agent has only the tool list to go by: every tool and every
+    /// parameter says what it is.
+    #[test]
+    fn every_tool_and_every_parameter_is_described() {
+        let server = Server::new(GlobalArgs {
+            ledger: None,
+            json: false,
+            no_input: false,
+            color: ColorChoice::Auto,
+        });
+        let tools = server.tool_router.list_all();
+        let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
+        assert_eq!(
+            names,
+            [
+                "diff", "due", "harvest", "levels", "link", "list", "log", "report", "show"
+            ]
+        );
+        for tool in &tools {
+            let description = tool.description.as_deref().unwrap_or_default();
+            assert!(description.len() > 80, "{}: {description}", tool.name);
+            let properties = tool
+                .input_schema
+                .get("properties")
+                .and_then(|p| p.as_object())
+                .cloned()
+                .unwrap_or_default();
+            for (name, schema) in properties {
+                let text = schema["description"].as_str().unwrap_or_default();
+                assert!(text.len() > 10, "{}.{name} is not described", tool.name);
+            }
+        }
     }
 }
