@@ -1,6 +1,8 @@
 //! `cv mcp`: serve cv's tools to a coding agent over the Model Context
 //! Protocol. The server itself is in `cli::mcp`.
 
+use std::io::IsTerminal;
+
 use crate::cli::context::Ctx;
 use crate::cli::error::CliError;
 
@@ -25,5 +27,18 @@ pub struct Args {}
 
 /// Runs `cv mcp` until the client closes stdin.
 pub fn run(ctx: &mut Ctx, _args: &Args) -> Result<(), CliError> {
+    // The client keeps stderr as the server's log: say what is served.
+    let ledger = match ctx.ledger_path() {
+        Ok(path) => format!("the ledger at {}", path.display()),
+        Err(e) => format!("no ledger ({})", e.message),
+    };
+    ctx.ui.status(&format!(
+        "cv mcp: serving {ledger} over stdin/stdout (Model Context Protocol)"
+    ));
+    if std::io::stdin().is_terminal() {
+        ctx.ui.hint(
+            "an MCP client starts this and speaks JSON-RPC on stdin; docs/mcp.md shows how to register it (Ctrl-D stops it)",
+        );
+    }
     crate::cli::mcp::serve(ctx.global.clone())
 }
