@@ -22,4 +22,5 @@ mod test_log;
 mod test_mcp;
 mod test_report;
 mod test_report_html;
+mod test_sync;
 mod test_write_path;

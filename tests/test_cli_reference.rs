@@ -31,6 +31,7 @@ fn cli_reference_is_up_to_date() {
         "due",
         "verify",
         "harvest",
+        "sync",
         "mcp",
         "completions",
         "man",

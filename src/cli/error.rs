@@ -186,6 +186,9 @@ impl From<LedgerError> for CliError {
             LedgerError::UnsupportedIndex { .. } => Some("nothing was changed; `git update-index --no-split-index` (or `git sparse-checkout disable`) in the ledger makes the index one cv can update".to_string()),
             LedgerError::Filtered { .. } => Some("nothing was changed; remove the filter for entries/ and cv.toml in .gitattributes to let cv write them".to_string()),
             LedgerError::TooLarge { .. } => Some("keep long text in a linked document (--url) and the entry short".to_string()),
+            LedgerError::OperationInProgress { finish, abort, .. } => Some(format!(
+                "in the ledger, resolve the conflicts and run `{finish}`, or run `{abort}` to go back; then run cv again"
+            )),
             LedgerError::EntryGone { .. } => Some("`cv list` shows what the ledger holds now".to_string()),
             _ => None,
         };

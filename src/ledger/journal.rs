@@ -6,6 +6,7 @@
 //! pid 4242
 //! branch refs/heads/main
 //! commit 1f3c…                      the commit the write is publishing
+//! base 77ab…                        the branch tip it was built on
 //! path entries/2026/2026-11-22-cut-checkout-latency.toml
 //! after 9fce…                       the blob the write puts there
 //! path-saved entries/2026/2026-11-20-dunning-emails.toml
@@ -43,6 +44,9 @@ pub struct Journal {
     pub branch: Option<String>,
     /// The commit it was publishing, when known (hex).
     pub commit: Option<String>,
+    /// The branch tip the write was built on, when known (hex): the
+    /// commit's parent for an ordinary write, not for a fast-forward.
+    pub base: Option<String>,
     /// Paths (relative to the ledger root) it may have changed.
     pub paths: Vec<JournalPath>,
 }
@@ -90,6 +94,9 @@ impl Journal {
         if let Some(commit) = &self.commit {
             text.push_str(&format!("commit {commit}\n"));
         }
+        if let Some(base) = &self.base {
+            text.push_str(&format!("base {base}\n"));
+        }
         for p in &self.paths {
             let key = match p.before {
                 Before::Branch => "path",
@@ -113,6 +120,7 @@ impl Journal {
             pid: 0,
             branch: None,
             commit: None,
+            base: None,
             paths: Vec::new(),
         };
         if lines.peek() != Some(&HEADER) {
@@ -140,6 +148,9 @@ impl Journal {
                 Some(("branch", branch)) => journal.branch = Some(branch.to_string()),
                 Some(("commit", commit)) if is_hex_id(commit) => {
                     journal.commit = Some(commit.to_string());
+                }
+                Some(("base", base)) if is_hex_id(base) => {
+                    journal.base = Some(base.to_string());
                 }
                 Some(("path", _)) => journal.paths.push(path(Before::Branch)),
                 Some(("path-absent", _)) => journal.paths.push(path(Before::Absent)),
@@ -221,6 +232,7 @@ mod tests {
             pid: 42,
             branch: Some("refs/heads/main".into()),
             commit: Some(oid.clone()),
+            base: Some(oid.clone()),
             paths: vec![
                 JournalPath {
                     path: "entries/2026/a.toml".into(),

@@ -14,6 +14,7 @@ pub mod lock;
 pub mod refs;
 pub mod repo;
 pub mod store;
+pub mod sync;
 pub mod write;
 
 use std::path::{Path, PathBuf};
@@ -47,7 +48,7 @@ pub(crate) fn test_git(dir: &Path, args: &[&str]) -> String {
 }
 pub use lock::Lock;
 pub use store::{Broken, Entries, StoredEntry};
-pub use write::{Change, Writer};
+pub use write::{Change, Join, Writer};
 
 /// The settings file at the ledger's root.
 pub const CONFIG_FILE: &str = "cv.toml";
@@ -218,6 +219,16 @@ pub enum LedgerError {
     /// A command's changes turned out to change nothing; no commit was made.
     #[error("nothing to commit")]
     NothingToCommit,
+    /// A git operation (merge, rebase…) stopped half way in the ledger.
+    #[error("the ledger is in the middle of {what}; cv writes nothing until it is finished")]
+    OperationInProgress {
+        /// What is in progress: "a merge", "a rebase"…
+        what: &'static str,
+        /// The command that finishes it.
+        finish: &'static str,
+        /// The command that abandons it.
+        abort: &'static str,
+    },
     /// A write lost the compare-and-swap race too many times.
     #[error("the ledger's branch kept moving while committing; nothing was written")]
     Contended,
@@ -532,7 +543,7 @@ impl Ledger {
 /// repository's work tree (a nested repository there would show up in, and
 /// could be committed into, that repository), unless that repository ignores
 /// the folder.
-fn refuse_foreign_repository(root: &Path) -> Result<(), LedgerError> {
+pub(crate) fn refuse_foreign_repository(root: &Path) -> Result<(), LedgerError> {
     let work = || LedgerError::WorkRepository {
         path: root.to_path_buf(),
     };
@@ -679,7 +690,7 @@ pub(crate) fn read_settings_file(path: &Path) -> Result<String, LedgerError> {
     })
 }
 
-fn create_private_dir(root: &Path) -> Result<(), LedgerError> {
+pub(crate) fn create_private_dir(root: &Path) -> Result<(), LedgerError> {
     std::fs::create_dir_all(root).map_err(LedgerError::io("create", root))?;
     #[cfg(unix)]
     {

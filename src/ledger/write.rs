@@ -98,7 +98,30 @@ pub fn recover_if_needed(ledger: &super::Ledger) -> Result<(), LedgerError> {
 pub struct Writer {
     root: PathBuf,
     repo: Repository,
-    _lock: Lock,
+    lock: Lock,
+}
+
+/// How a write's commit joins the branch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Join {
+    /// A new commit on top of the branch: every ordinary write.
+    Commit,
+    /// A merge commit of the branch at `ours` and `theirs` (`cv sync`):
+    /// the changes turn `ours`'s tree into the merged tree.
+    Merge {
+        /// The branch tip the changes were computed against.
+        ours: Oid,
+        /// The other parent.
+        theirs: Oid,
+    },
+    /// The branch moves from `ours` to its descendant `theirs`, no new
+    /// commit (`cv sync`): the changes turn `ours`'s tree into `theirs`'s.
+    FastForward {
+        /// The branch tip the changes were computed against.
+        ours: Oid,
+        /// Where the branch goes.
+        theirs: Oid,
+    },
 }
 
 /// A change ready to publish: its new blob (`None`: deleted).
@@ -113,13 +136,28 @@ impl Writer {
         enable_fsync();
         let repo = open_repo(root)?;
         let lock = Lock::acquire(repo.commondir())?;
+        Writer::begin_locked(root, lock)
+    }
+
+    /// Like [`Writer::begin`], with the ledger's lock already held (by
+    /// `cv sync`, across fetch, merge and push); [`Writer::into_lock`] gives
+    /// it back.
+    pub fn begin_locked(root: &Path, lock: Lock) -> Result<Writer, LedgerError> {
+        enable_fsync();
+        let repo = open_repo(root)?;
         let writer = Writer {
             root: root.to_path_buf(),
             repo,
-            _lock: lock,
+            lock,
         };
         writer.recover()?;
+        refuse_operation_in_progress(writer.repo.path())?;
         Ok(writer)
+    }
+
+    /// Ends the write, keeping the ledger's lock held.
+    pub fn into_lock(self) -> Lock {
+        self.lock
     }
 
     /// True when `path` exists in HEAD or in the work tree.
@@ -186,6 +224,18 @@ impl Writer {
     /// `Ok` means the commit is on the branch HEAD names; `Err` means the
     /// ledger (branch, work tree, index) is as it was.
     pub fn commit(&mut self, changes: &[Change], message: &str) -> Result<Oid, LedgerError> {
+        self.publish(changes, message, Join::Commit)
+    }
+
+    /// Applies `changes` and moves the branch as `join` says; returns the
+    /// commit the branch now points at. The same steps, journal and
+    /// guarantees as [`Writer::commit`].
+    pub fn publish(
+        &mut self,
+        changes: &[Change],
+        message: &str,
+        join: Join,
+    ) -> Result<Oid, LedgerError> {
         for change in changes {
             check_path(&change.path)?;
             boundary::check(&self.root, &change.path)?;
@@ -208,9 +258,15 @@ impl Writer {
             GIT_LOCK_WAIT,
         )?;
         let mut branch = refs::current_branch(&self.repo, &self.root)?;
+        if let Join::Merge { ours, .. } | Join::FastForward { ours, .. } = join
+            && branch.tip != Some(ours)
+        {
+            // The changes were computed against `ours`: the branch moved.
+            return Err(LedgerError::Contended);
+        }
         let planned = self.plan(changes)?;
         let signature = self.signature()?;
-        let mut commit = self.make_commit(&branch, &planned, message, &signature)?;
+        let mut commit = self.make_commit(&branch, &planned, message, &signature, join)?;
         let mut journal = self.write_journal(&branch, commit, &planned)?;
         let undo = |this: &Writer, journal: &Journal, e: LedgerError| {
             // Nothing was committed: each path back to what it held. If even
@@ -223,7 +279,7 @@ impl Writer {
             drop(index_lock);
             return undo(self, &journal, e);
         }
-        let mut new_index = match self.new_index(&planned, commit) {
+        let mut new_index = match self.new_index(&planned, branch.tip, commit) {
             Ok(bytes) => bytes,
             Err(e) => {
                 drop(index_lock);
@@ -234,20 +290,21 @@ impl Writer {
         loop {
             match refs::swap(&self.repo, &self.root, &branch, commit, &signature, message) {
                 Ok(Swap::Done) => break,
-                Ok(Swap::Moved) if attempts < MAX_ATTEMPTS => {
+                Ok(Swap::Moved) if attempts < MAX_ATTEMPTS && join == Join::Commit => {
                     // Someone moved the branch without index.lock (plain
                     // `git update-ref`): build again on top of their commit.
                     attempts += 1;
                     let rebuilt = refs::current_branch(&self.repo, &self.root).and_then(|b| {
                         branch = b;
-                        self.make_commit(&branch, &planned, message, &signature)
+                        self.make_commit(&branch, &planned, message, &signature, join)
                     });
                     match rebuilt.and_then(|c| {
                         commit = c;
                         journal.commit = Some(c.to_string());
+                        journal.base = branch.tip.map(|b| b.to_string());
                         write_durably(&journal::path(&git_dir), journal.to_text().as_bytes())?;
                         // The index's cache-tree names the commit's trees.
-                        self.new_index(&planned, c)
+                        self.new_index(&planned, branch.tip, c)
                     }) {
                         Ok(bytes) => new_index = bytes,
                         Err(e) => {
@@ -339,6 +396,7 @@ impl Writer {
         planned: &[Planned<'_>],
         message: &str,
         signature: &Signature<'_>,
+        join: Join,
     ) -> Result<Oid, LedgerError> {
         let root = &self.root;
         let parent = branch
@@ -356,10 +414,31 @@ impl Writer {
             .map(|p| (p.change.path.clone(), p.blob))
             .collect();
         let tree = retry_ledger(|| self.build_tree(base.as_ref(), &blobs))?;
-        if base.as_ref().map(Tree::id) == Some(tree.id()) {
-            return Err(LedgerError::NothingToCommit);
-        }
-        let parents: Vec<&git2::Commit> = parent.iter().collect();
+        let theirs = match join {
+            Join::Commit if base.as_ref().map(Tree::id) == Some(tree.id()) => {
+                return Err(LedgerError::NothingToCommit);
+            }
+            Join::Commit => None,
+            Join::FastForward { theirs, .. } => {
+                let target = self
+                    .repo
+                    .find_commit(theirs)
+                    .map_err(git_err("read the commit to fast-forward to", root))?;
+                if target.tree_id() != tree.id() {
+                    // The changes must turn HEAD into exactly that commit.
+                    return Err(git_err("fast-forward", root)(git2::Error::from_str(
+                        "the files to change do not make the commit's tree",
+                    )));
+                }
+                return Ok(theirs);
+            }
+            Join::Merge { theirs, .. } => Some(
+                self.repo
+                    .find_commit(theirs)
+                    .map_err(git_err("read the commit to merge", root))?,
+            ),
+        };
+        let parents: Vec<&git2::Commit> = parent.iter().chain(theirs.iter()).collect();
         retry(|| {
             self.repo
                 .commit(None, signature, signature, message, &tree, &parents)
@@ -419,6 +498,7 @@ impl Writer {
             pid: std::process::id(),
             branch: Some(branch.name.clone()),
             commit: Some(commit.to_string()),
+            base: branch.tip.map(|b| b.to_string()),
             paths,
         };
         write_durably(&journal::path(git_dir), journal.to_text().as_bytes())?;
@@ -526,25 +606,32 @@ impl Writer {
     /// index.lock before the commit is published: an index cv cannot update
     /// (a split or sparse index libgit2 cannot read either) stops the write
     /// while nothing is committed.
-    fn new_index(&self, planned: &[Planned<'_>], commit: Oid) -> Result<Vec<u8>, LedgerError> {
+    fn new_index(
+        &self,
+        planned: &[Planned<'_>],
+        base: Option<Oid>,
+        commit: Oid,
+    ) -> Result<Vec<u8>, LedgerError> {
         let blobs: Blobs = planned
             .iter()
             .map(|p| (p.change.path.clone(), p.blob))
             .collect();
-        let trees = self.tree_changes(&blobs, commit).unwrap_or_default();
+        let trees = self.tree_changes(&blobs, base, commit).unwrap_or_default();
         self.index_with(&blobs, &trees)
     }
 
-    /// For each folder on the changed paths, its tree in `commit`'s parent
-    /// and in `commit`: what lets the index's cache-tree stay valid.
+    /// For each folder on the changed paths, its tree in `base` (the commit
+    /// the write was built on) and in `commit`: what lets the index's
+    /// cache-tree stay valid.
     fn tree_changes(
         &self,
         blobs: &[(String, Option<Oid>)],
+        base: Option<Oid>,
         commit: Oid,
     ) -> Option<Vec<index::TreeChange>> {
         let commit = self.repo.find_commit(commit).ok()?;
         let new = commit.tree().ok()?;
-        let old = commit.parent(0).ok()?.tree().ok()?;
+        let old = self.repo.find_commit(base?).ok()?.tree().ok()?;
         let id_of = |tree: &Tree<'_>, dir: &str| -> Option<[u8; 20]> {
             let oid = if dir.is_empty() {
                 tree.id()
@@ -714,12 +801,18 @@ impl Writer {
             && commit
                 .as_ref()
                 .is_some_and(|c| self.on_branch(journal, c.id()));
-        // What "before" means: the commit's parent, which the write was
-        // built on (HEAD may have moved since). Journals of earlier cv
-        // versions name no commit: HEAD, as they did.
-        let before_tree = match &commit {
-            Some(c) => c.parent(0).ok().and_then(|p| p.tree().ok()),
-            None => self.head_tree()?,
+        // What "before" means: the commit the write was built on (HEAD may
+        // have moved since): the journal's base, else (journals of earlier
+        // cv versions) the commit's parent, else HEAD, as they did.
+        let base = journal
+            .base
+            .as_deref()
+            .and_then(|b| Oid::from_str(b).ok())
+            .and_then(|b| self.repo.find_commit(b).ok());
+        let before_tree = match (&base, &commit) {
+            (Some(b), _) => b.tree().ok(),
+            (None, Some(c)) => c.parent(0).ok().and_then(|p| p.tree().ok()),
+            (None, None) => self.head_tree()?,
         };
         let head = self.head_tree()?;
         let mut index_updates = Vec::new();
@@ -802,6 +895,54 @@ impl Writer {
             return false;
         };
         tip == commit || self.repo.graph_descendant_of(tip, commit).unwrap_or(false)
+    }
+}
+
+/// Refuses a write while a git operation that has the user's attention is
+/// half done (a `git pull` or `git rebase` stopped on a conflict): a commit
+/// now would land in the middle of it.
+fn refuse_operation_in_progress(git_dir: &Path) -> Result<(), LedgerError> {
+    let found = [
+        (
+            "MERGE_HEAD",
+            "a merge",
+            "git merge --continue",
+            "git merge --abort",
+        ),
+        (
+            "rebase-merge",
+            "a rebase",
+            "git rebase --continue",
+            "git rebase --abort",
+        ),
+        (
+            "rebase-apply",
+            "a rebase",
+            "git rebase --continue",
+            "git rebase --abort",
+        ),
+        (
+            "CHERRY_PICK_HEAD",
+            "a cherry-pick",
+            "git cherry-pick --continue",
+            "git cherry-pick --abort",
+        ),
+        (
+            "REVERT_HEAD",
+            "a revert",
+            "git revert --continue",
+            "git revert --abort",
+        ),
+    ]
+    .into_iter()
+    .find(|(file, ..)| std::fs::symlink_metadata(git_dir.join(file)).is_ok());
+    match found {
+        Some((_, what, finish, abort)) => Err(LedgerError::OperationInProgress {
+            what,
+            finish,
+            abort,
+        }),
+        None => Ok(()),
     }
 }
 

@@ -2,9 +2,11 @@
 
 use std::path::PathBuf;
 
+use crate::cli::cmd::sync::explain;
 use crate::cli::context::Ctx;
 use crate::cli::error::CliError;
 use crate::cli::ui::prompt_error;
+use crate::ledger::sync;
 use crate::ledger::{Ledger, Profile};
 use crate::level::LevelId;
 
@@ -14,11 +16,19 @@ use crate::level::LevelId;
 /// there, writes a commented starter cv.toml and makes the first commit.
 /// Asks for what is missing when run at a terminal; otherwise --level is
 /// required and the name and email default to git's user.name and user.email.
+///
+/// With --remote URL (any address your git can push to): an empty remote
+/// receives the new ledger; a remote that already holds a ledger is cloned
+/// instead, its cv.toml kept, and the profile flags given are applied as one
+/// more commit where they differ (emails are added). Either way the remote is
+/// the ledger's `origin`, and `cv sync` carries entries both ways.
 #[derive(Debug, clap::Args)]
 #[command(after_long_help = "\
 Examples:
   cv init --name 'Ada Example' --email ada@example.com --level mid
-  cv init ~/notes/cv --level senior --target staff")]
+  cv init ~/notes/cv --level senior --target staff
+  cv init --remote git@github.com:ada/cv-ledger.git --level mid
+  cv init --remote git@github.com:ada/cv-ledger.git     on a second machine: clones it")]
 pub struct Args {
     /// Where to create the ledger [default: --ledger, CV_LEDGER or $XDG_DATA_HOME/cv]
     pub path: Option<PathBuf>,
@@ -34,6 +44,9 @@ pub struct Args {
     /// The level you aim for [default: the next one]
     #[arg(long)]
     pub target: Option<String>,
+    /// A git remote to share the ledger through: pushed to when empty, cloned when it holds one
+    #[arg(long, value_name = "URL")]
+    pub remote: Option<String>,
 }
 
 /// Runs `cv init`.
@@ -47,6 +60,17 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
         .as_deref()
         .map(str::parse::<LevelId>)
         .transpose()?;
+    let joining = match &args.remote {
+        Some(url) => {
+            let joining =
+                sync::join(&path, url, ctx.ui.can_prompt()).map_err(|e| explain(e, &path))?;
+            if joining.remote_has_ledger() {
+                return clone(ctx, args, joining, target, url);
+            }
+            Some(joining)
+        }
+        None => None,
+    };
     let level = match &args.level {
         Some(l) => l.parse::<LevelId>()?,
         None if ctx.ui.can_prompt() => prompt_level()?,
@@ -95,7 +119,10 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
         level,
         target,
     };
-    let ledger = Ledger::init(&path, &profile)?;
+    let ledger = match joining {
+        Some(joining) => joining.create(&profile).map_err(|e| explain(e, &path))?,
+        None => Ledger::init(&path, &profile)?,
+    };
     if ctx.global.json {
         return ctx.ui.out_json(&serde_json::json!({
             "path": ledger.root(),
@@ -104,9 +131,61 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
     }
     ctx.ui
         .status(&format!("Created a ledger at {}", ledger.root().display()));
+    if let Some(url) = &args.remote {
+        ctx.ui.status(&format!(
+            "Pushed it to {url}; `cv sync` carries entries both ways"
+        ));
+    }
     ctx.ui.hint(
         "right after you ship, run `cv log`: at a terminal it asks for what it needs (or pass --title, --outcome, …)",
     );
+    Ok(())
+}
+
+/// The remote holds a ledger: clone it, then apply the flags given.
+fn clone(
+    ctx: &mut Ctx,
+    args: &Args,
+    joining: sync::Joining,
+    target: Option<LevelId>,
+    url: &str,
+) -> Result<(), CliError> {
+    let emails: Vec<String> = args.emails.iter().map(|e| e.trim().to_string()).collect();
+    if let Some(bad) = emails.iter().find(|e| !e.contains('@')) {
+        return Err(CliError::usage(format!("'{bad}' is not an email address")));
+    }
+    let flags = sync::ProfileFlags {
+        name: args.name.as_ref().map(|n| n.trim().to_string()),
+        emails,
+        level: args
+            .level
+            .as_deref()
+            .map(str::parse::<LevelId>)
+            .transpose()?,
+        target,
+    };
+    let root = ctx.ledger_path()?;
+    let (ledger, changed) = joining
+        .clone_ledger(&flags)
+        .map_err(|e| explain(e, args.path.as_deref().unwrap_or(&root)))?;
+    if ctx.global.json {
+        return ctx.ui.out_json(&serde_json::json!({
+            "path": ledger.root(),
+            "cloned": url,
+            "profile": ledger.config().profile,
+            "changed": changed,
+        }));
+    }
+    ctx.ui.status(&format!(
+        "Cloned the ledger from {url} into {}",
+        ledger.root().display()
+    ));
+    if !changed.is_empty() {
+        ctx.ui.status(&format!(
+            "Set {} in cv.toml as one commit; `cv sync` shares it",
+            changed.join(", ")
+        ));
+    }
     Ok(())
 }
 

@@ -17,4 +17,5 @@ pub mod mcp;
 pub mod report;
 pub mod rm;
 pub mod show;
+pub mod sync;
 pub mod verify;
