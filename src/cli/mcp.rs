@@ -63,13 +63,12 @@ pub fn serve(global: GlobalArgs) -> Result<(), CliError> {
         color: ColorChoice::Never,
         ..global
     };
-    let protocol = protocol_stdout()?;
     // One thread is plenty: calls are served one at a time, as an agent makes them.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     let served = runtime.block_on(async move {
-        let out = tokio::fs::File::from_std(protocol);
+        let out = protocol_stdout()?;
         let running = Server::new(global)
             .serve((tokio::io::stdin(), out))
             .await
@@ -88,12 +87,19 @@ pub fn serve(global: GlobalArgs) -> Result<(), CliError> {
 
 /// Returns a handle on the real stdout for the protocol, and points fd 1 at
 /// stderr.
-fn protocol_stdout() -> Result<std::fs::File, CliError> {
+#[cfg(unix)]
+fn protocol_stdout() -> Result<impl tokio::io::AsyncWrite + Send + Unpin + 'static, CliError> {
     use std::os::fd::AsFd;
     let stdout = std::io::stdout();
     let protocol = stdout.as_fd().try_clone_to_owned()?;
     rustix::stdio::dup2_stdout(std::io::stderr().as_fd()).map_err(std::io::Error::from)?;
-    Ok(std::fs::File::from(protocol))
+    Ok(tokio::fs::File::from_std(std::fs::File::from(protocol)))
+}
+
+/// Returns stdout for the protocol, where descriptors cannot be swapped.
+#[cfg(not(unix))]
+fn protocol_stdout() -> Result<impl tokio::io::AsyncWrite + Send + Unpin + 'static, CliError> {
+    Ok(tokio::io::stdout())
 }
 
 impl Server {
