@@ -6,8 +6,8 @@ Run by tests/test_mcp.rs with the virtual environment `.ci/run` makes:
 
 It starts `cv mcp --ledger LEDGER` over stdio, initializes, lists the
 tools, reads the framework, logs an entry with a commit link from WORK_REPO,
-reads the report, then makes bad calls that must come back as error
-results and change nothing. Every check that fails stops the script with
+reads the report, makes bad calls that must come back as error results
+and change nothing, then adds a link to the entry. Every check that fails stops the script with
 its reason on stderr and exit 1. On success it prints one JSON line for the
 Rust test, which checks the ledger itself.
 """
@@ -24,6 +24,7 @@ from mcp.client.stdio import stdio_client
 TOOLS = {"levels", "diff", "report", "list", "show", "due", "harvest", "log", "link"}
 READ_ONLY = TOOLS - {"log", "link"}
 TITLE = "Cut checkout latency for EU shoppers"
+DASHBOARD = "https://dashboards.example.com/checkout-latency"
 
 
 def check(condition, what, detail=""):
@@ -152,6 +153,16 @@ async def main(cv, ledger, repo, sha):
             await refused(session, "link", {"id": entry["id"]}, "nothing to link")
             await refused(session, "show", {"id": "no-such-entry"}, "no-such-entry")
             check(head(ledger) == logged_head, "a refused call changed the ledger's HEAD")
+
+            # Proof added later: one commit, and none when nothing is new.
+            proof = {"id": "cut-checkout-latency", "url": [DASHBOARD]}
+            linked = await call(session, "link", proof)
+            check(linked == {"id": entry["id"], "added": 1}, "link", linked)
+            linked_head = head(ledger)
+            check(linked_head != logged_head, "link made no commit")
+            again = await call(session, "link", proof)
+            check(again == {"id": entry["id"], "added": 0}, "link again", again)
+            check(head(ledger) == linked_head, "a link with nothing new made a commit")
 
     print(json.dumps({"id": entry["id"], "signal": signal, "head": logged_head}))
 

@@ -85,23 +85,38 @@ fn an_agent_logs_evidence_through_the_official_python_sdk() {
         serde_json::from_str(stdout.trim().lines().last().unwrap_or(""))
             .unwrap_or_else(|e| panic!("no summary from the client ({e}):\n{stdout}\n{stderr}"));
 
-    // One commit came of it, the log's, and it is HEAD: the refused calls
-    // after it (unknown signal, future date, bad metric…) wrote nothing.
+    // The log made one commit, HEAD when the client read it; the refused
+    // calls after it (unknown signal, future date, bad metric…) made none,
+    // and the link one more.
     let title = "Cut checkout latency for EU shoppers";
+    let id = summary["id"].as_str().expect("id");
+    assert_eq!(id, "2026-11-21-cut-checkout-latency-for-eu-shoppers");
     assert_eq!(
         env.ledger_log(),
         vec![
+            format!("link (mcp): {id}"),
             format!("log (mcp): {title}"),
             "init: Ada Example".to_string()
         ]
     );
-    let head = env.git(&env.ledger(), &["rev-parse", "HEAD"]);
-    assert_eq!(head.trim(), summary["head"].as_str().expect("head"));
+    let logged = summary["head"].as_str().expect("head");
+    let message = env.git(&env.ledger(), &["log", "-1", "--format=%s", logged]);
+    assert_eq!(message.trim(), format!("log (mcp): {title}"));
+    // The entry, and cv.toml learning the work repository, as cv log does.
+    let changed = env.git(&env.ledger(), &["show", "--name-only", "--format=", logged]);
+    assert_eq!(
+        changed.lines().collect::<Vec<_>>(),
+        ["cv.toml", &format!("entries/2026/{id}.toml")]
+    );
+    assert!(
+        env.read("cv.toml")
+            .contains("\"https://github.com/acme/shop\" = "),
+        "{}",
+        env.read("cv.toml")
+    );
     env.assert_clean();
 
     // The entry file holds what the agent sent, resolved as cv log would.
-    let id = summary["id"].as_str().expect("id");
-    assert_eq!(id, "2026-11-21-cut-checkout-latency-for-eu-shoppers");
     let file = env.read(&format!("entries/2026/{id}.toml"));
     let signal = summary["signal"].as_str().expect("signal");
     for expected in [
@@ -114,6 +129,7 @@ fn an_agent_logs_evidence_through_the_official_python_sdk() {
         "kind = \"commit\"".to_string(),
         format!("sha = \"{sha}\""),
         "summary = \"Cache tax rules per region (#4312)\"".to_string(),
+        "url = \"https://dashboards.example.com/checkout-latency\"".to_string(),
     ] {
         assert!(file.contains(&expected), "{expected} not in:\n{file}");
     }
