@@ -72,7 +72,11 @@ pub fn serve(global: GlobalArgs) -> Result<(), CliError> {
         let running = Server::new(global)
             .serve((tokio::io::stdin(), out))
             .await
-            .map_err(|e| CliError::failure(format!("the MCP session did not start: {e}")))?;
+            .map_err(|e| {
+                CliError::failure(format!("the MCP session did not start: {e}")).hint(
+                    "an MCP client starts cv mcp and sends `initialize` first; docs/mcp.md shows how to register it",
+                )
+            })?;
         running
             .waiting()
             .await

@@ -28,13 +28,19 @@ pub struct Args {}
 /// Runs `cv mcp` until the client closes stdin.
 pub fn run(ctx: &mut Ctx, _args: &Args) -> Result<(), CliError> {
     // The client keeps stderr as the server's log: say what is served.
-    let ledger = match ctx.ledger_path() {
+    let path = ctx.ledger_path();
+    let ledger = match &path {
         Ok(path) => format!("the ledger at {}", path.display()),
         Err(e) => format!("no ledger ({})", e.message),
     };
     ctx.ui.status(&format!(
         "cv mcp: serving {ledger} over stdin/stdout (Model Context Protocol)"
     ));
+    if path.is_ok_and(|p| !p.join(crate::ledger::CONFIG_FILE).is_file()) {
+        ctx.ui.warn(
+            "there is no ledger there yet: levels, diff and report with demo work, the other tools need `cv init` first",
+        );
+    }
     if std::io::stdin().is_terminal() {
         ctx.ui.hint(
             "an MCP client starts this and speaks JSON-RPC on stdin; docs/mcp.md shows how to register it (Ctrl-D stops it)",
