@@ -220,7 +220,7 @@ pub struct ShowParams {
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HarvestParams {
-    /// Work repositories to walk, as absolute paths (`~/` is expanded). Default: the server's current directory's repository, else those in the ledger's cv.toml [repos].
+    /// Work repositories to walk, as absolute paths (`~/` is expanded). Default: the server's current directory's repository, else those in the ledger's cv.toml `[repos]`.
     #[serde(default)]
     pub repo: Vec<String>,
     /// Whose commits, by email. Default: the profile's emails, else the repository's user.email.
@@ -289,7 +289,7 @@ pub struct LogParams {
     /// The work repository `commit` and PR shorthands are resolved in, as an absolute path (`~/` is expanded). Default: the server's current directory's repository. Never the ledger itself.
     #[serde(default)]
     pub repo: Option<String>,
-    /// Pull/merge requests: their web address (e.g. https://github.com/acme/shop/pull/4312), or `#N` / `owner/repo#N` in the work repository's forge.
+    /// Pull/merge requests: their web address (e.g. `https://github.com/acme/shop/pull/4312`), or `#N` / `owner/repo#N` in the work repository's forge.
     #[serde(default, alias = "prs")]
     pub pr: Vec<String>,
     /// Any other address that backs it: a dashboard, a ticket, a document (https://…).
