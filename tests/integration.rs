@@ -19,6 +19,7 @@ mod test_issue_7;
 mod test_levels;
 mod test_link;
 mod test_log;
+mod test_mcp;
 mod test_report;
 mod test_report_html;
 mod test_sync;

@@ -32,6 +32,7 @@ fn cli_reference_is_up_to_date() {
         "verify",
         "harvest",
         "sync",
+        "mcp",
         "completions",
         "man",
     ] {

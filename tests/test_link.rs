@@ -75,3 +75,21 @@ fn link_refuses_a_broken_entry_and_bad_flags() {
     let run = env.cv(&["link", "broken-soon"]);
     assert!(run.fails_with(2).contains("nothing to link"), "{run}");
 }
+
+#[test]
+fn link_json_says_which_entry_and_how_many_links_were_new() {
+    let env = TestEnv::new();
+    env.init();
+    env.cv(&["log", "--title", "Faster search", "--date", "2026-11-02"])
+        .ok();
+    let url = "https://dashboards.example.com/search";
+    let first = env.cv(&["link", "faster-search", "--url", url, "--json"]);
+    assert_eq!(
+        first.json(),
+        serde_json::json!({"id": "2026-11-02-faster-search", "added": 1})
+    );
+    let before = env.ledger_state();
+    let again = env.cv(&["link", "faster-search", "--url", url, "--json"]);
+    assert_eq!(again.json()["added"], 0);
+    assert_eq!(env.ledger_state(), before, "nothing new, nothing committed");
+}

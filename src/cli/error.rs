@@ -117,19 +117,26 @@ impl CliError {
         }
     }
 
+    /// Renders the error as the lines the CLI prints: `error:`, then
+    /// `caused by:`, then `hint:`, each ending in a newline. `cv mcp` sends
+    /// the same text as a tool's error result.
+    pub fn render(&self) -> String {
+        let mut text = format!("error: {}\n", self.message);
+        for cause in &self.causes {
+            text.push_str(&format!("caused by: {cause}\n"));
+        }
+        for hint in &self.hints {
+            text.push_str(&format!("hint: {hint}\n"));
+        }
+        text
+    }
+
     /// Prints the error to stderr: `error:`, then `caused by:`, then `hint:`.
     pub fn print(&self) {
         if matches!(self.kind, Kind::BrokenPipe | Kind::Quiet) {
             return;
         }
-        let mut err = std::io::stderr().lock();
-        let _ = writeln!(err, "error: {}", self.message);
-        for cause in &self.causes {
-            let _ = writeln!(err, "caused by: {cause}");
-        }
-        for hint in &self.hints {
-            let _ = writeln!(err, "hint: {hint}");
-        }
+        let _ = std::io::stderr().lock().write_all(self.render().as_bytes());
     }
 }
 

@@ -5,6 +5,7 @@ pub mod capture;
 pub mod cmd;
 pub mod context;
 pub mod error;
+pub mod mcp;
 pub mod reference;
 pub mod resolve;
 pub mod table;
@@ -94,6 +95,7 @@ pub enum Command {
     Verify(cmd::verify::Args),
     Harvest(cmd::harvest::Args),
     Sync(cmd::sync::Args),
+    Mcp(cmd::mcp::Args),
     Completions(cmd::completions::Args),
     Man(cmd::man::Args),
 }
@@ -187,6 +189,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::Verify(args) => cmd::verify::run(&mut ctx, &args),
         Command::Harvest(args) => cmd::harvest::run(&mut ctx, &args),
         Command::Sync(args) => cmd::sync::run(&mut ctx, &args),
+        Command::Mcp(args) => cmd::mcp::run(&mut ctx, &args),
         Command::Completions(args) => cmd::completions::run(&mut ctx, &args),
         Command::Man(args) => cmd::man::run(&mut ctx, &args),
     }

@@ -92,9 +92,7 @@ impl Ui {
 
     /// Writes `value` to stdout as pretty JSON (what `--json` prints).
     pub fn out_json<T: serde::Serialize>(&self, value: &T) -> Result<(), CliError> {
-        // Plain data with string keys: serialisation cannot fail.
-        let text = serde_json::to_string_pretty(value).unwrap_or_default();
-        self.out(&text)
+        self.out(&json(value))
     }
 
     /// Writes a status message to stderr.
@@ -129,6 +127,13 @@ impl Ui {
     pub fn bold(&self, text: &str) -> String {
         self.paint(text, "1")
     }
+}
+
+/// Renders `value` as the pretty JSON that `--json` prints (and `cv mcp`'s
+/// tools return).
+pub fn json<T: serde::Serialize>(value: &T) -> String {
+    // Plain data with string keys: serialisation cannot fail.
+    serde_json::to_string_pretty(value).unwrap_or_default()
 }
 
 /// Maps a failed prompt (Ctrl-C, a closed terminal) to an error that changed nothing.

@@ -461,10 +461,21 @@ impl Ledger {
     /// same title get `-2`, `-3`… instead of overwriting each other.
     pub fn add_entry(
         &self,
+        entry: Entry,
+        repos: &[(String, String)],
+    ) -> Result<Entry, LedgerError> {
+        self.add_entry_by("log", entry, repos)
+    }
+
+    /// Records a new entry as one commit, `<by>: <title>`: `by` says which
+    /// way in wrote it (`log`, or `log (mcp)` for an agent's).
+    pub fn add_entry_by(
+        &self,
+        by: &str,
         mut entry: Entry,
         repos: &[(String, String)],
     ) -> Result<Entry, LedgerError> {
-        let message = format!("log: {}", entry.title);
+        let message = format!("{by}: {}", entry.title);
         self.write(&message, repos, |writer| {
             entry.id = writer.free_id(entry.date, &entry.title, None)?;
             let change = Change::put(entry.rel_path(), entry.to_toml().into_bytes());

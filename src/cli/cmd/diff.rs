@@ -3,6 +3,7 @@
 use crate::cli::context::Ctx;
 use crate::cli::error::CliError;
 use crate::cli::table;
+use crate::cli::ui;
 use crate::diff;
 use crate::framework::Item;
 use crate::level::LevelId;
@@ -30,8 +31,13 @@ pub struct Args {
     pub evidence: bool,
 }
 
-/// Runs `cv diff`.
-pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
+/// Returns what `cv diff --json` prints.
+pub fn json(ctx: &Ctx, args: &Args) -> Result<String, CliError> {
+    Ok(ui::json(&data(ctx, args)?))
+}
+
+/// The comparison, with the ledger's evidence laid over it when asked.
+fn data(ctx: &Ctx, args: &Args) -> Result<diff::LevelDiff, CliError> {
     let from: LevelId = args.from.parse()?;
     let to: LevelId = args.to.parse()?;
     let framework = ctx.framework()?;
@@ -46,10 +52,16 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
             entries.entries.iter().map(|s| &s.entry).collect();
         d = d.with_evidence(&records);
     }
-    let ui = &ctx.ui;
+    Ok(d)
+}
+
+/// Runs `cv diff`.
+pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
     if ctx.global.json {
-        return ui.out_json(&d);
+        return ctx.ui.out(&json(ctx, args)?);
     }
+    let d = data(ctx, args)?;
+    let ui = &ctx.ui;
     let mut text = format!(
         "{} → {}\n\nMindset shift\n  {}: “{}” → “{}”\n  {}: “{}” → “{}”\n",
         ui.bold(&d.from.name),

@@ -3,6 +3,7 @@
 use crate::cli::context::Ctx;
 use crate::cli::error::CliError;
 use crate::cli::table;
+use crate::cli::ui;
 
 /// List entries whose outcome should be measured again
 ///
@@ -17,14 +18,27 @@ Examples:
   cv log --title 'New onboarding' --remeasure 2026-12-20   ask to be reminded")]
 pub struct Args {}
 
-/// Runs `cv due`.
-pub fn run(ctx: &mut Ctx, _args: &Args) -> Result<(), CliError> {
+/// Returns what `cv due --json` prints.
+pub fn json(ctx: &Ctx, args: &Args) -> Result<String, CliError> {
+    Ok(ui::json(&data(ctx, args)?))
+}
+
+/// The entries due for re-measurement.
+fn data(ctx: &Ctx, _args: &Args) -> Result<Vec<crate::due::Due>, CliError> {
     let ledger = ctx.ledger()?;
     let entries = ctx.entries(&ledger)?;
-    let due = crate::due::due(entries.entries.iter().map(|s| &s.entry), ctx.today);
+    Ok(crate::due::due(
+        entries.entries.iter().map(|s| &s.entry),
+        ctx.today,
+    ))
+}
+
+/// Runs `cv due`.
+pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
     if ctx.global.json {
-        return ctx.ui.out_json(&due);
+        return ctx.ui.out(&json(ctx, args)?);
     }
+    let due = data(ctx, args)?;
     if due.is_empty() {
         ctx.ui.status("Nothing is due for re-measurement.");
         return Ok(());

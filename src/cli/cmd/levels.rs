@@ -5,6 +5,7 @@ use serde::Serialize;
 use crate::cli::context::Ctx;
 use crate::cli::error::CliError;
 use crate::cli::table;
+use crate::cli::ui;
 use crate::framework::{Framework, Item, ItemKind, Level};
 use crate::level::LevelId;
 use crate::readiness::{self, Basis};
@@ -81,19 +82,42 @@ fn basis_of<'a>(framework: &'a Framework, level: &'a Level) -> BasisJson<'a> {
     }
 }
 
-/// Runs `cv levels`.
-pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
+/// Returns what `cv levels --json` prints: every level, or the one asked for.
+pub fn json(ctx: &Ctx, args: &Args) -> Result<String, CliError> {
     let framework = ctx.framework()?;
-    let ui = &ctx.ui;
-    let Some(given) = &args.level else {
-        if ctx.global.json {
+    Ok(match level(&framework, args)? {
+        Some(level) => ui::json(&to_json(&framework, level)),
+        None => {
             let all: Vec<LevelJson> = framework
                 .levels
                 .iter()
                 .map(|l| to_json(&framework, l))
                 .collect();
-            return ui.out_json(&all);
+            ui::json(&all)
         }
+    })
+}
+
+/// The level LEVEL names, if one was given.
+fn level<'a>(framework: &'a Framework, args: &Args) -> Result<Option<&'a Level>, CliError> {
+    let Some(given) = &args.level else {
+        return Ok(None);
+    };
+    let id: LevelId = given.parse()?;
+    framework
+        .level(id)
+        .map(Some)
+        .ok_or_else(|| CliError::usage(format!("the framework has no level '{id}'")))
+}
+
+/// Runs `cv levels`.
+pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
+    if ctx.global.json {
+        return ctx.ui.out(&json(ctx, args)?);
+    }
+    let framework = ctx.framework()?;
+    let ui = &ctx.ui;
+    let Some(level) = level(&framework, args)? else {
         let mut t = table::new(ui, &["#", "level", "name", "theme", "mindset shift"]);
         for l in &framework.levels {
             t.add_row(vec![
@@ -106,13 +130,6 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
         }
         return ui.out(&t.to_string());
     };
-    let id: LevelId = given.parse()?;
-    let level = framework
-        .level(id)
-        .ok_or_else(|| CliError::usage(format!("the framework has no level '{id}'")))?;
-    if ctx.global.json {
-        return ui.out_json(&to_json(&framework, level));
-    }
     let mut text = format!(
         "{} (level {}): {}\n\n{}\n\nMindset shift: “{}” → “{}”\n",
         ui.bold(&level.name),

@@ -5,7 +5,9 @@ use serde::Serialize;
 use crate::cli::context::Ctx;
 use crate::cli::error::{self, CliError};
 use crate::cli::table;
+use crate::cli::ui;
 use crate::entry::Entry;
+use crate::ledger::StoredEntry;
 use crate::level::LevelId;
 use crate::query::{Query, Range};
 
@@ -57,8 +59,53 @@ pub struct Listed<'a> {
     pub path: &'a str,
 }
 
+/// The entries `cv list` shows, and whether the ledger holds any at all.
+struct Selection {
+    shown: Vec<StoredEntry>,
+    ledger_is_empty: bool,
+}
+
+impl Selection {
+    fn listed(&self) -> Vec<Listed<'_>> {
+        self.shown
+            .iter()
+            .map(|s| Listed {
+                entry: &s.entry,
+                path: &s.path,
+            })
+            .collect()
+    }
+}
+
+/// Returns what `cv list --json` prints.
+pub fn json(ctx: &Ctx, args: &Args) -> Result<String, CliError> {
+    Ok(ui::json(&select(ctx, args)?.listed()))
+}
+
 /// Runs `cv list`.
 pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
+    if ctx.global.json {
+        return ctx.ui.out(&json(ctx, args)?);
+    }
+    let selection = select(ctx, args)?;
+    let shown = selection.listed();
+    if shown.is_empty() {
+        ctx.ui.status("No entries match.");
+        if selection.ledger_is_empty {
+            ctx.ui.hint("record one with `cv log --title '…'`");
+        }
+        return Ok(());
+    }
+    let text = if args.long {
+        long(&shown)
+    } else {
+        table(ctx, &shown)
+    };
+    ctx.ui.out(&text)
+}
+
+/// Reads the ledger and keeps the entries the flags select, newest first.
+fn select(ctx: &Ctx, args: &Args) -> Result<Selection, CliError> {
     let range = Range::parse(args.since.as_deref(), args.until.as_deref(), ctx.today)?;
     let level = args
         .level
@@ -87,32 +134,17 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
         include_private: true,
     };
     let all = ctx.entries(&ledger)?;
-    let shown: Vec<Listed> = all
+    let ledger_is_empty = all.entries.is_empty();
+    let shown = all
         .entries
-        .iter()
+        .into_iter()
         .filter(|s| query.matches(&s.entry))
         .take(args.limit.unwrap_or(usize::MAX))
-        .map(|s| Listed {
-            entry: &s.entry,
-            path: &s.path,
-        })
         .collect();
-    if ctx.global.json {
-        return ctx.ui.out_json(&shown);
-    }
-    if shown.is_empty() {
-        ctx.ui.status("No entries match.");
-        if all.entries.is_empty() {
-            ctx.ui.hint("record one with `cv log --title '…'`");
-        }
-        return Ok(());
-    }
-    let text = if args.long {
-        long(&shown)
-    } else {
-        table(ctx, &shown)
-    };
-    ctx.ui.out(&text)
+    Ok(Selection {
+        shown,
+        ledger_is_empty,
+    })
 }
 
 /// The table: date, title (with the private mark), signals, proof. Only the

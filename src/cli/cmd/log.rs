@@ -6,6 +6,8 @@ use crate::cli::error::CliError;
 use crate::cli::resolve::LinkArgs;
 use crate::draft::{Draft, Fields, Place};
 use crate::entry::Entry;
+use crate::framework::Framework;
+use crate::ledger::Ledger;
 
 /// Record a piece of evidence: what shipped, who it helped, the outcome, the proof
 ///
@@ -84,17 +86,10 @@ impl Args {
 
 /// Runs `cv log`.
 pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
-    // Everything is checked before the ledger is touched: bad input changes nothing.
-    let ledger = ctx.ledger()?;
-    let framework = ledger.framework()?;
-    let cwd = std::env::current_dir()?;
-    let place = Place {
-        today: ctx.today,
-        ledger: ledger.root(),
-        cwd: &cwd,
-    };
-    let draft = Draft::new(&args.fields(), &framework, place)?;
-    let draft = if ctx.ui.can_prompt() {
+    let ask = |draft, ledger: &Ledger, framework: &Framework, place: Place<'_>| {
+        if !ctx.ui.can_prompt() {
+            return Ok(Some(draft));
+        }
         let given = Given {
             date: args.date.is_some(),
             customer: args.customer.is_some(),
@@ -104,18 +99,12 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
             links: !args.links.is_empty(),
         };
         let level = ledger.config().profile.level;
-        match capture::ask(&ctx.ui, &framework, level, place, draft, given)? {
-            Some(draft) => draft,
-            None => {
-                ctx.ui.status("Nothing saved.");
-                return Ok(());
-            }
-        }
-    } else {
-        draft
+        capture::ask(&ctx.ui, framework, level, place, draft, given)
     };
-    let (new, repos) = draft.into_entry(ctx.today)?;
-    let saved = ledger.add_entry(new, &repos)?;
+    let Some(saved) = record(ctx, &args.fields(), "log", ask)? else {
+        ctx.ui.status("Nothing saved.");
+        return Ok(());
+    };
     if ctx.global.json {
         return ctx.ui.out_json(&saved);
     }
@@ -125,6 +114,31 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
         proof_note(&saved)
     ));
     ctx.ui.out(&saved.id)
+}
+
+/// Records a new entry from `fields` as one commit, `<by>: <title>`: the
+/// fields are checked into a draft, `fill` completes it (the CLI's prompts;
+/// an agent's call has nothing to add) or declines (`None`), and the entry
+/// is written. Everything is checked before the ledger is touched: bad
+/// input changes nothing. `cv log` and `cv mcp`'s `log` tool both come here.
+pub fn record<F>(ctx: &Ctx, fields: &Fields, by: &str, fill: F) -> Result<Option<Entry>, CliError>
+where
+    F: FnOnce(Draft, &Ledger, &Framework, Place) -> Result<Option<Draft>, CliError>,
+{
+    let ledger = ctx.ledger()?;
+    let framework = ledger.framework()?;
+    let cwd = std::env::current_dir()?;
+    let place = Place {
+        today: ctx.today,
+        ledger: ledger.root(),
+        cwd: &cwd,
+    };
+    let draft = Draft::new(fields, &framework, place)?;
+    let Some(draft) = fill(draft, &ledger, &framework, place)? else {
+        return Ok(None);
+    };
+    let (new, repos) = draft.into_entry(ctx.today)?;
+    Ok(Some(ledger.add_entry_by(by, new, &repos)?))
 }
 
 /// What a saved entry still lacks to prove anything, for the status line.

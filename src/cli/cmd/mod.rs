@@ -13,6 +13,7 @@ pub mod link;
 pub mod list;
 pub mod log;
 pub mod man;
+pub mod mcp;
 pub mod report;
 pub mod rm;
 pub mod show;

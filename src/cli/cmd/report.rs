@@ -81,6 +81,15 @@ enum Source {
     ),
 }
 
+/// Returns what `cv report --format json` prints (with --redact, redacted).
+pub fn json(ctx: &Ctx, args: &Args) -> Result<String, CliError> {
+    let (mut model, _) = build(ctx, args)?;
+    if args.redact {
+        report::packet::redact_report(&mut model);
+    }
+    Ok(report::json::render(&model))
+}
+
 /// Runs `cv report`.
 pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
     let format = if ctx.global.json {
@@ -88,6 +97,42 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
     } else {
         args.format
     };
+    let text = match format {
+        Format::Json => json(ctx, args)?,
+        Format::Table => {
+            let (model, source) = build(ctx, args)?;
+            // The entries behind each item are named: read in full only
+            // those the coverage cites, as the packet does.
+            let packet = packet(model, &source)?;
+            let packet = if args.redact { packet.redact() } else { packet };
+            let text = render_table(&ctx.ui, &packet.report, &packet.entries);
+            table::wrap_prose(&text, table::width(&ctx.ui))
+        }
+        Format::Md | Format::Html => {
+            let (model, source) = build(ctx, args)?;
+            let packet = packet(model, &source)?;
+            let packet = if args.redact { packet.redact() } else { packet };
+            match format {
+                Format::Html => report::html::render(&packet),
+                _ => report::markdown::render(&packet),
+            }
+        }
+    };
+    match &args.out {
+        Some(path) => {
+            write_private(path, text.as_bytes()).map_err(|e| {
+                CliError::failure(format!("cannot write {}", path.display())).hint(e.to_string())
+            })?;
+            ctx.ui.status(&format!("Wrote {}", path.display()));
+            Ok(())
+        }
+        None => ctx.ui.out(&text),
+    }
+}
+
+/// Reads the window's entries (of the ledger, or of the demo) and builds
+/// the report model, warning about signal ids no item has.
+fn build(ctx: &Ctx, args: &Args) -> Result<(Report, Source), CliError> {
     let to_arg = args.to.as_deref().map(str::parse::<LevelId>).transpose()?;
     let demo = if args.demo {
         Some(crate::demo::load().map_err(CliError::failure)?)
@@ -176,38 +221,7 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
         ));
         ctx.ui.hint("`cv check` names each one, with a suggestion");
     }
-    if args.redact && format == Format::Json {
-        report::packet::redact_report(&mut model);
-    }
-    let text = match format {
-        Format::Json => report::json::render(&model),
-        Format::Table => {
-            // The entries behind each item are named: read in full only
-            // those the coverage cites, as the packet does.
-            let packet = packet(model, &source)?;
-            let packet = if args.redact { packet.redact() } else { packet };
-            let text = render_table(&ctx.ui, &packet.report, &packet.entries);
-            table::wrap_prose(&text, table::width(&ctx.ui))
-        }
-        Format::Md | Format::Html => {
-            let packet = packet(model, &source)?;
-            let packet = if args.redact { packet.redact() } else { packet };
-            match format {
-                Format::Html => report::html::render(&packet),
-                _ => report::markdown::render(&packet),
-            }
-        }
-    };
-    match &args.out {
-        Some(path) => {
-            write_private(path, text.as_bytes()).map_err(|e| {
-                CliError::failure(format!("cannot write {}", path.display())).hint(e.to_string())
-            })?;
-            ctx.ui.status(&format!("Wrote {}", path.display()));
-            Ok(())
-        }
-        None => ctx.ui.out(&text),
-    }
+    Ok((model, source))
 }
 
 /// The packet: the report, and in full only the entries its coverage cites.

@@ -15,11 +15,18 @@ pub struct Args {
     pub id: String,
 }
 
-/// Runs `cv show`.
-///
+/// Returns what `cv show --json` prints: the entry and its path.
+pub fn json(ctx: &Ctx, args: &Args) -> Result<String, CliError> {
+    let stored = data(ctx, args)?;
+    Ok(crate::cli::ui::json(&super::list::Listed {
+        entry: &stored.entry,
+        path: &stored.path,
+    }))
+}
+
 /// Finds the entry by its file name, as `link`, `edit` and `rm` do, and
 /// reads only that file: a broken one is shown as its problem, with where.
-pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
+fn data(ctx: &Ctx, args: &Args) -> Result<StoredEntry, CliError> {
     let ledger = ctx.ledger()?;
     let (id, path) = crate::cli::resolve::readable_entry(&ledger, &args.id)?;
     let doc = ledger.entry_doc(&path).map_err(|e| match e {
@@ -30,16 +37,18 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
         .hint(format!("fix it with `cv edit {id}`, which checks it again")),
         other => other.into(),
     })?;
-    let stored = StoredEntry {
+    Ok(StoredEntry {
         path,
         entry: doc.entry().clone(),
-    };
+    })
+}
+
+/// Runs `cv show`.
+pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
     if ctx.global.json {
-        return ctx.ui.out_json(&super::list::Listed {
-            entry: &stored.entry,
-            path: &stored.path,
-        });
+        return ctx.ui.out(&json(ctx, args)?);
     }
+    let stored = data(ctx, args)?;
     let e = &stored.entry;
     let ui = &ctx.ui;
     let p = crate::cli::table::printable;
