@@ -6,7 +6,7 @@
 //! which alone would break SPEC §7's `cv log` target. Only the parts of the
 //! format a ledger uses are handled here; anything else (index v4, split or
 //! sparse indexes, a checksum that does not verify, another hash) returns
-//! [`Outcome::Unsupported`] and the caller falls back to libgit2.
+//! `Outcome::Unsupported` and the caller falls back to libgit2.
 //!
 //! The caller holds `index.lock` and writes the result through it
 //! (`write.rs`); this module only computes bytes.

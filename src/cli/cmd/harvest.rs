@@ -28,7 +28,7 @@ Examples:
   cv harvest --repo ~/src/shop --since 'last quarter'
   cv harvest --all --json")]
 pub struct Args {
-    /// A work repository to walk (can be repeated) [default: the current directory's, else those in cv.toml [repos]]
+    /// A work repository to walk (can be repeated) [default: the current directory's, else those in cv.toml `[repos]`]
     #[arg(long, value_name = "PATH")]
     pub repo: Vec<PathBuf>,
     /// Whose commits (can be repeated) [default: the profile's emails, else the repository's user.email]

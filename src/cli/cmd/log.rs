@@ -11,7 +11,7 @@ use crate::ledger::Ledger;
 
 /// Record a piece of evidence: what shipped, who it helped, the outcome, the proof
 ///
-/// Writes one TOML file under entries/<year>/ and commits it as `log: <title>`.
+/// Writes one TOML file under `entries/<year>/` and commits it as `log: <title>`.
 /// Signals take a full item id, or an unambiguous suffix or run of its words (see `cv levels`).
 /// --commit resolves any revision in --repo (default: the current directory's
 /// repository) to its full SHA, remote URL and summary.

@@ -8,7 +8,7 @@ use crate::verify::Status;
 /// Check that the commits your entries cite still hold
 ///
 /// Every commit link whose repository is on this machine (a path, or a
-/// remote URL that cv.toml [repos] maps to a path) is checked: it still
+/// remote URL that cv.toml `[repos]` maps to a path) is checked: it still
 /// exists, a local branch reaches it, and no later commit says `This reverts
 /// commit <sha>`. Each is ok, missing, reverted or not checkable. Exits 1
 /// when any is missing or reverted.
