@@ -4,6 +4,7 @@
 //! and never writes to it. The ledger's own repository is handled in
 //! `ledger::write`.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use std::collections::{HashMap, HashSet};
@@ -422,25 +423,10 @@ impl WorkRepo {
         let cutoff = since
             .and_hms_opt(0, 0, 0)
             .map_or(i64::MIN, |t| t.and_utc().timestamp());
-        let mut out = Vec::new();
-        let mut past = 0;
-        for (seen, oid) in walk.filter_map(Result::ok).enumerate() {
-            if seen % 1024 == 0 {
-                progress(seen);
-            }
-            let Ok(commit) = self.repo.find_commit(oid) else {
-                continue;
-            };
-            if commit.time().seconds() < cutoff {
-                past += 1;
-                if past > PAST_THE_DATE {
-                    break;
-                }
-                continue;
-            }
-            past = 0;
+        // Whose a commit is, through libgit2 and the mailmap: the author's
+        // email to report when it is one of `wanted`.
+        let whose = |commit: &git2::Commit<'_>| -> Option<String> {
             let author = commit.author();
-            // Raw bytes first: most commits are someone else's.
             let raw = author.email_bytes().to_ascii_lowercase();
             let mapped = match &mailmap {
                 Some(map) => map
@@ -449,21 +435,75 @@ impl WorkRepo {
                     .map(|s| s.email_bytes().to_ascii_lowercase()),
                 None => None,
             };
-            let matches = wanted
+            wanted
                 .iter()
-                .any(|w| *w == raw || Some(w) == mapped.as_ref());
-            if !matches {
+                .any(|w| *w == raw || Some(w) == mapped.as_ref())
+                .then(|| String::from_utf8_lossy(mapped.as_deref().unwrap_or(&raw)).into_owned())
+        };
+        // The walk has just read each commit, so its raw bytes are in
+        // libgit2's object cache (up to 4 kB a commit): the date and author
+        // are read from them, with no second inflate and no `git2::Commit`
+        // built and cached for someone else's commit. Whether an author is
+        // the user depends only on the bytes of their `Name <email>`, so
+        // libgit2 and the mailmap are asked once per distinct identity, not
+        // once per commit (an allocated, resolved signature each time).
+        let odb = self.repo.odb().ok();
+        let mut answers: HashMap<Vec<u8>, Option<String>> = HashMap::new();
+        let mut out = Vec::new();
+        let mut past = 0;
+        for (seen, oid) in walk.filter_map(Result::ok).enumerate() {
+            if seen % 1024 == 0 {
+                progress(seen);
+            }
+            let raw = odb.as_ref().and_then(|db| db.read(oid).ok());
+            let header = raw.as_ref().and_then(|o| commit_header(o.data()));
+            let mut commit = None;
+            let time = match header {
+                Some((_, time)) => time,
+                None => match self.repo.find_commit(oid) {
+                    Ok(c) => commit.insert(c).time().seconds(),
+                    Err(_) => continue,
+                },
+            };
+            if time < cutoff {
+                past += 1;
+                if past > PAST_THE_DATE {
+                    break;
+                }
                 continue;
             }
+            past = 0;
+            let known = header.and_then(|(ident, _)| answers.get(ident).cloned());
+            let author = match known {
+                Some(answer) => answer,
+                None => {
+                    let Some(c) = commit.take().or_else(|| self.repo.find_commit(oid).ok()) else {
+                        continue;
+                    };
+                    let answer = whose(&c);
+                    if let Some((ident, _)) = header {
+                        answers.insert(ident.to_vec(), answer.clone());
+                    }
+                    commit = Some(c);
+                    answer
+                }
+            };
+            let Some(author) = author else {
+                continue;
+            };
+            // One of the user's: libgit2 reads its message, as before.
+            let Some(commit) = commit.or_else(|| self.repo.find_commit(oid).ok()) else {
+                continue;
+            };
             let message = String::from_utf8_lossy(commit.message_bytes()).into_owned();
-            let date = chrono::DateTime::from_timestamp(commit.time().seconds(), 0)
+            let date = chrono::DateTime::from_timestamp(time, 0)
                 .map(|t| t.date_naive())
                 .unwrap_or(since);
             out.push(AuthoredCommit {
                 sha: oid.to_string(),
                 date,
                 summary: message.lines().next().unwrap_or("").trim().to_string(),
-                author: String::from_utf8_lossy(mapped.as_deref().unwrap_or(&raw)).into_owned(),
+                author,
                 message,
             });
         }
@@ -600,5 +640,73 @@ mod tests {
             reverted_shas(message.as_bytes()),
             [full.to_string(), "9fceb02".to_string()]
         );
+    }
+}
+
+/// The author's `Name <email>` (as bytes, up to its last `>`) and the
+/// committer's timestamp, read from a raw commit's header; `None` when the
+/// header is not in the plain form, for libgit2 to parse instead.
+fn commit_header(data: &[u8]) -> Option<(&[u8], i64)> {
+    let mut author = None;
+    let mut time = None;
+    for line in data.split(|&b| b == b'\n') {
+        if line.is_empty() {
+            break;
+        }
+        if author.is_none()
+            && let Some(rest) = line.strip_prefix(b"author ")
+        {
+            let end = rest.iter().rposition(|&b| b == b'>')?;
+            author = Some(&rest[..=end]);
+        } else if time.is_none()
+            && let Some(rest) = line.strip_prefix(b"committer ")
+        {
+            // As libgit2 reads it: the number after the last `>` and one
+            // space, then a space or the end.
+            let end = rest.iter().rposition(|&b| b == b'>')?;
+            let digits = rest.get(end + 1..)?.strip_prefix(b" ")?;
+            let len = digits.iter().take_while(|b| b.is_ascii_digit()).count();
+            if len == 0 || len > 18 || !matches!(digits.get(len), None | Some(b' ')) {
+                return None;
+            }
+            time = std::str::from_utf8(&digits[..len]).ok()?.parse().ok();
+        }
+        if author.is_some() && time.is_some() {
+            break;
+        }
+    }
+    Some((author?, time?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::commit_header;
+
+    #[test]
+    fn commit_header_reads_the_author_and_the_commit_time() {
+        let raw = b"tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n\
+parent 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n\
+author Ada <ada@example.com> 1500000000 +0100\n\
+committer GitHub <noreply@github.com> 1700000000 +0000\n\
+gpgsig -----BEGIN PGP SIGNATURE-----\n \n author Eve <eve@x> 1 +0000\n\
+\n\
+Title (#1)\n\ncommitter Eve <eve@x> 2 +0000\n";
+        assert_eq!(
+            commit_header(raw),
+            Some((&b"Ada <ada@example.com>"[..], 1_700_000_000))
+        );
+    }
+
+    #[test]
+    fn commit_header_leaves_odd_forms_to_libgit2() {
+        let no_time = b"tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n\
+author Ada <ada@example.com> 1 +0000\ncommitter C <c@x>\n\nmsg\n";
+        assert_eq!(commit_header(no_time), None);
+        let signed = b"tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n\
+author Ada <ada@example.com> 1 +0000\ncommitter C <c@x> -5 +0000\n\nmsg\n";
+        assert_eq!(commit_header(signed), None);
+        let no_author = b"tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n\
+committer C <c@x> 5 +0000\n\nauthor A <a@x> 1 +0000\n";
+        assert_eq!(commit_header(no_author), None);
     }
 }
