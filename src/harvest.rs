@@ -30,6 +30,9 @@ pub struct Harvested {
     /// The text of a `Customer-Value:` trailer: a proposed outcome.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_value: Option<String>,
+    /// The commit time (seconds since the epoch), to order a day's commits.
+    #[serde(skip)]
+    pub time: i64,
     /// The whole message, for a proposed title.
     #[serde(skip)]
     pub message: String,
@@ -67,6 +70,7 @@ pub fn unlinked(
                 customer_value: WorkRepo::customer_value_trailer(&c.message),
                 sha: c.sha,
                 date: c.date,
+                time: c.time,
                 summary: c.summary,
                 author: c.author,
                 message: c.message,
@@ -216,6 +220,7 @@ mod tests {
             customer_value: None,
             message: message.to_string(),
             merged_in: None,
+            time: 0,
             path: PathBuf::from("/src/shop"),
         }
     }

@@ -494,3 +494,92 @@ fn gone_repos_are_skipped_and_local_clones_named_by_their_path() {
     );
     assert_eq!(run.json().as_array().map(Vec::len), Some(1), "{run}");
 }
+
+/// Attack round: a commit's day is the one in its own time zone (as
+/// `git log --date=short` shows it); commits of one day are newest first by
+/// time; a mailmap entry matches an address spelled in capitals.
+#[test]
+fn days_in_the_commits_zone_newest_first_and_mailmap_any_case() {
+    let env = TestEnv::new();
+    env.init();
+    let (repo, _) = env.work_repo("shop", "Initial import");
+    std::fs::write(
+        repo.join(".mailmap"),
+        "Ada Example <ada@example.com> <old@corp.com>\n",
+    )
+    .expect("mailmap");
+    env.git(&repo, &["add", ".mailmap"]);
+    env.git(&repo, &["commit", "-q", "-m", "mailmap"]);
+    let commit = |message: &str, email: &str, date: &str| {
+        let mut cmd = env.command("git");
+        cmd.arg("-C")
+            .arg(&repo)
+            .args(["commit", "-q", "--allow-empty", "-m", message])
+            .env("GIT_AUTHOR_EMAIL", email)
+            .env("GIT_AUTHOR_DATE", date)
+            .env("GIT_COMMITTER_DATE", date);
+        assert!(cmd.status().expect("git").success());
+        env.git(&repo, &["rev-parse", "HEAD"]).trim().to_string()
+    };
+    let late_in_la = commit(
+        "Late evening in LA",
+        "ada@example.com",
+        "2026-09-30T20:00:00-0700",
+    );
+    let noon = commit("Noon", "OLD@CORP.COM", "2026-10-02T12:00:00Z");
+    let morning = commit("Morning", "ada@example.com", "2026-10-02T09:00:00Z");
+    let evening = commit("Evening", "ada@example.com", "2026-10-02T18:00:00Z");
+    let found = env
+        .cv_in(&repo, &["harvest", "--since", "2026-09-01", "--json"])
+        .json();
+    let listed: Vec<(&str, &str)> = found
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|c| {
+            (
+                c["sha"].as_str().unwrap_or(""),
+                c["date"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            (evening.as_str(), "2026-10-02"),
+            (noon.as_str(), "2026-10-02"),
+            (morning.as_str(), "2026-10-02"),
+            (late_in_la.as_str(), "2026-09-30"),
+        ],
+        "{found}"
+    );
+    assert_eq!(found[1]["author"], "ada@example.com");
+}
+
+/// Attack round: a history cv cannot read to its end (a commit object gone)
+/// is an error naming the repository, not a shorter list that looks whole.
+#[test]
+fn a_history_cv_cannot_read_is_an_error_not_a_short_list() {
+    let env = TestEnv::new();
+    env.init();
+    let (repo, base) = env.work_repo("shop", "Initial import");
+    env.git(&repo, &["commit", "-q", "--allow-empty", "-m", "Second"]);
+    let object = repo.join(".git/objects").join(&base[..2]).join(&base[2..]);
+    std::fs::remove_file(&object).expect("remove a commit object");
+    let before = env.ledger_state();
+    let run = env.cv_in(
+        &repo,
+        &[
+            "harvest",
+            "--since",
+            "2000-01-01",
+            "--author",
+            "test@example.com",
+        ],
+    );
+    let stderr = run.fails_with(1);
+    assert!(stderr.contains("cannot read the history of"), "{run}");
+    assert!(stderr.contains("git fsck"), "{run}");
+    assert_eq!(run.stdout, "", "{run}");
+    assert_eq!(env.ledger_state(), before);
+}

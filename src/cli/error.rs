@@ -218,6 +218,12 @@ impl From<GitError> for CliError {
             GitError::UnknownRevision { .. } => {
                 "give a commit SHA, a branch or HEAD that exists in that repository"
             }
+            GitError::Walk { .. } => {
+                // libgit2's reason (a missing object, a bad header) is the news.
+                return CliError::from_source(Kind::Failure, &e).hint(
+                    "`git fsck` in that repository names what is broken; cv reads nothing past it",
+                );
+            }
         };
         // The message names the path or revision; libgit2's own wording of
         // the same thing would only repeat it.

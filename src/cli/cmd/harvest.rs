@@ -141,25 +141,17 @@ pub fn find(
         let commits = work.commits_by(&authors, since, args.all, |seen| {
             bar.set_position(seen as u64)
         });
-        // Branch commits name no request; the merge that brought them in does.
-        let merged = if commits
-            .iter()
-            .all(|c| crate::links::pr_number_from_message(&c.message).is_some())
-        {
-            Default::default()
-        } else {
-            work.merged_requests(since, args.all)
-        };
         bar.finish_and_clear();
+        let walked = commits?;
         found.extend(harvest::unlinked(
-            commits,
+            walked.commits,
             &work.name(),
             &work.root(),
             &linked,
-            &merged,
+            &walked.merged_in,
         ));
     }
-    found.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.sha.cmp(&b.sha)));
+    found.sort_by(|a, b| b.time.cmp(&a.time).then_with(|| a.sha.cmp(&b.sha)));
     Ok((found, since))
 }
 

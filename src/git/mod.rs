@@ -4,18 +4,30 @@
 //! and never writes to it. The ledger's own repository is handled in
 //! `ledger::write`.
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-
 use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 
 use git2::Repository;
 
 use crate::links::{normalize_remote, pr_number_from_message};
 
+mod walk;
+
+pub use self::walk::{AuthoredCommit, MergedIn, Walked};
+
 /// Why a work repository or revision could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum GitError {
+    /// The history could not be read to its end (a missing or corrupt
+    /// object, a commit libgit2 cannot parse).
+    #[error("cannot read the history of {}", repo.display())]
+    Walk {
+        /// The repository.
+        repo: PathBuf,
+        /// What libgit2 said.
+        #[source]
+        source: git2::Error,
+    },
     /// The path is not inside a git repository.
     #[error("{} is not inside a git repository", path.display())]
     NotARepo {
@@ -332,47 +344,6 @@ pub fn same_repository(a: &Path, b: &Path) -> bool {
     matches!((common(a), common(b)), (Some(x), Some(y)) if x == y)
 }
 
-/// One of the user's commits found by [`WorkRepo::commits_by`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuthoredCommit {
-    /// Full SHA.
-    pub sha: String,
-    /// Commit date (when it landed), as `git log --since` compares it.
-    pub date: chrono::NaiveDate,
-    /// Summary line.
-    pub summary: String,
-    /// The whole message.
-    pub message: String,
-    /// The author's email, through the mailmap.
-    pub author: String,
-}
-
-/// The merge that brought a branch commit in, from
-/// [`WorkRepo::merged_requests`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MergedIn {
-    /// The request its message names.
-    pub pr: u64,
-    /// The merge commit's whole message (GitHub puts the request's title
-    /// under its summary).
-    pub message: String,
-    /// The day it landed.
-    pub date: chrono::NaiveDate,
-}
-
-/// The day a commit landed: its committer date, in its own time zone, as
-/// `git log --date=short` shows it.
-fn commit_date(commit: &git2::Commit) -> chrono::NaiveDate {
-    let time = commit.time();
-    chrono::DateTime::from_timestamp(time.seconds(), 0)
-        .map(|t| (t + chrono::Duration::minutes(i64::from(time.offset_minutes()))).date_naive())
-        .unwrap_or_default()
-}
-
-/// Commits a walk past the date still looks at before it stops: libgit2's
-/// default order is close to, not exactly, date order (merges, rebases).
-const PAST_THE_DATE: usize = 50;
-
 impl WorkRepo {
     /// The repository's `origin` URL (else its first remote's), https form,
     /// else its path.
@@ -384,208 +355,6 @@ impl WorkRepo {
         remote_url(&self.repo)
             .filter(|url| url.starts_with("https://"))
             .unwrap_or_else(|| repo_root(&self.repo).display().to_string())
-    }
-
-    /// The commits whose author (through the repository's mailmap) has one
-    /// of `emails` (case-insensitively), with a commit date on or after
-    /// `since`, reachable from HEAD (or every local branch), newest first.
-    ///
-    /// The walk is libgit2's default order, not a time sort (which reads
-    /// the whole history first), and stops a few commits after the last one
-    /// on or after `since`. `progress` is called with the number of commits
-    /// looked at, for a progress bar.
-    pub fn commits_by(
-        &self,
-        emails: &[String],
-        since: chrono::NaiveDate,
-        all_branches: bool,
-        mut progress: impl FnMut(usize),
-    ) -> Vec<AuthoredCommit> {
-        let wanted: Vec<Vec<u8>> = emails
-            .iter()
-            .map(|e| e.trim().to_ascii_lowercase().into_bytes())
-            .collect();
-        let Ok(mut walk) = self.repo.revwalk() else {
-            return Vec::new();
-        };
-        if all_branches {
-            if let Ok(branches) = self.repo.branches(Some(git2::BranchType::Local)) {
-                for (branch, _) in branches.filter_map(Result::ok) {
-                    if let Some(tip) = branch.get().target() {
-                        let _ = walk.push(tip);
-                    }
-                }
-            }
-        } else if walk.push_head().is_err() {
-            return Vec::new();
-        }
-        let mailmap = self.repo.mailmap().ok();
-        let cutoff = since
-            .and_hms_opt(0, 0, 0)
-            .map_or(i64::MIN, |t| t.and_utc().timestamp());
-        // Whose a commit is, through libgit2 and the mailmap: the author's
-        // email to report when it is one of `wanted`.
-        let whose = |commit: &git2::Commit<'_>| -> Option<String> {
-            let author = commit.author();
-            let raw = author.email_bytes().to_ascii_lowercase();
-            let mapped = match &mailmap {
-                Some(map) => map
-                    .resolve_signature(&author)
-                    .ok()
-                    .map(|s| s.email_bytes().to_ascii_lowercase()),
-                None => None,
-            };
-            wanted
-                .iter()
-                .any(|w| *w == raw || Some(w) == mapped.as_ref())
-                .then(|| String::from_utf8_lossy(mapped.as_deref().unwrap_or(&raw)).into_owned())
-        };
-        // The walk has just read each commit, so its raw bytes are in
-        // libgit2's object cache (up to 4 kB a commit): the date and author
-        // are read from them, with no second inflate and no `git2::Commit`
-        // built and cached for someone else's commit. Whether an author is
-        // the user depends only on the bytes of their `Name <email>`, so
-        // libgit2 and the mailmap are asked once per distinct identity, not
-        // once per commit (an allocated, resolved signature each time).
-        let odb = self.repo.odb().ok();
-        let mut answers: HashMap<Vec<u8>, Option<String>> = HashMap::new();
-        let mut out = Vec::new();
-        let mut past = 0;
-        for (seen, oid) in walk.filter_map(Result::ok).enumerate() {
-            if seen % 1024 == 0 {
-                progress(seen);
-            }
-            let raw = odb.as_ref().and_then(|db| db.read(oid).ok());
-            let header = raw.as_ref().and_then(|o| commit_header(o.data()));
-            let mut commit = None;
-            let time = match header {
-                Some((_, time)) => time,
-                None => match self.repo.find_commit(oid) {
-                    Ok(c) => commit.insert(c).time().seconds(),
-                    Err(_) => continue,
-                },
-            };
-            if time < cutoff {
-                past += 1;
-                if past > PAST_THE_DATE {
-                    break;
-                }
-                continue;
-            }
-            past = 0;
-            let known = header.and_then(|(ident, _)| answers.get(ident).cloned());
-            let author = match known {
-                Some(answer) => answer,
-                None => {
-                    let Some(c) = commit.take().or_else(|| self.repo.find_commit(oid).ok()) else {
-                        continue;
-                    };
-                    let answer = whose(&c);
-                    if let Some((ident, _)) = header {
-                        answers.insert(ident.to_vec(), answer.clone());
-                    }
-                    commit = Some(c);
-                    answer
-                }
-            };
-            let Some(author) = author else {
-                continue;
-            };
-            // One of the user's: libgit2 reads its message, as before.
-            let Some(commit) = commit.or_else(|| self.repo.find_commit(oid).ok()) else {
-                continue;
-            };
-            let message = String::from_utf8_lossy(commit.message_bytes()).into_owned();
-            let date = chrono::DateTime::from_timestamp(time, 0)
-                .map(|t| t.date_naive())
-                .unwrap_or(since);
-            out.push(AuthoredCommit {
-                sha: oid.to_string(),
-                date,
-                summary: message.lines().next().unwrap_or("").trim().to_string(),
-                author,
-                message,
-            });
-        }
-        out.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.sha.cmp(&b.sha)));
-        out
-    }
-
-    /// The request each branch commit was merged in: for every merge on
-    /// the first-parent line of HEAD (or of each local branch) since
-    /// `since` whose message names a pull or merge request, the commits its
-    /// second parent brought in. Squash merges need none of this: their
-    /// own summary names the request.
-    ///
-    /// Only the first-parent line and the merged branches are read, not
-    /// the whole window: a few thousand commits for a year of a busy
-    /// repository.
-    pub fn merged_requests(
-        &self,
-        since: chrono::NaiveDate,
-        all_branches: bool,
-    ) -> HashMap<String, MergedIn> {
-        let cutoff = since
-            .and_hms_opt(0, 0, 0)
-            .map_or(i64::MIN, |t| t.and_utc().timestamp());
-        let mut tips: Vec<git2::Oid> = Vec::new();
-        if all_branches {
-            if let Ok(branches) = self.repo.branches(Some(git2::BranchType::Local)) {
-                tips.extend(
-                    branches
-                        .filter_map(Result::ok)
-                        .filter_map(|(b, _)| b.get().target()),
-                );
-            }
-        } else if let Ok(head) = self.repo.head().and_then(|h| h.peel_to_commit()) {
-            tips.push(head.id());
-        }
-        let mut out = HashMap::new();
-        let mut seen = HashSet::new();
-        for tip in tips {
-            let mut next = self.repo.find_commit(tip).ok();
-            while let Some(commit) = next.take() {
-                if commit.time().seconds() < cutoff || !seen.insert(commit.id()) {
-                    break;
-                }
-                if commit.parent_count() >= 2 {
-                    let message = String::from_utf8_lossy(commit.message_bytes()).into_owned();
-                    if let Some(pr) = pr_number_from_message(&message) {
-                        let merged = MergedIn {
-                            pr,
-                            message,
-                            date: commit_date(&commit),
-                        };
-                        self.merged_by(&commit, &merged, &mut out);
-                    }
-                }
-                next = commit.parent(0).ok();
-            }
-        }
-        out
-    }
-
-    /// Records request `n` for the commits `merge`'s second parent brought
-    /// in (those its first parent does not reach).
-    fn merged_by(
-        &self,
-        merge: &git2::Commit,
-        merged: &MergedIn,
-        out: &mut HashMap<String, MergedIn>,
-    ) {
-        let (Ok(first), Ok(second)) = (merge.parent_id(0), merge.parent_id(1)) else {
-            return;
-        };
-        let Ok(mut walk) = self.repo.revwalk() else {
-            return;
-        };
-        if walk.push(second).is_err() || walk.hide(first).is_err() {
-            return;
-        }
-        for oid in walk.filter_map(Result::ok) {
-            // A commit merged twice keeps its first (newest) request.
-            out.entry(oid.to_string()).or_insert_with(|| merged.clone());
-        }
     }
 
     /// The repository's `user.email`, if its configuration sets one.
@@ -640,73 +409,5 @@ mod tests {
             reverted_shas(message.as_bytes()),
             [full.to_string(), "9fceb02".to_string()]
         );
-    }
-}
-
-/// The author's `Name <email>` (as bytes, up to its last `>`) and the
-/// committer's timestamp, read from a raw commit's header; `None` when the
-/// header is not in the plain form, for libgit2 to parse instead.
-fn commit_header(data: &[u8]) -> Option<(&[u8], i64)> {
-    let mut author = None;
-    let mut time = None;
-    for line in data.split(|&b| b == b'\n') {
-        if line.is_empty() {
-            break;
-        }
-        if author.is_none()
-            && let Some(rest) = line.strip_prefix(b"author ")
-        {
-            let end = rest.iter().rposition(|&b| b == b'>')?;
-            author = Some(&rest[..=end]);
-        } else if time.is_none()
-            && let Some(rest) = line.strip_prefix(b"committer ")
-        {
-            // As libgit2 reads it: the number after the last `>` and one
-            // space, then a space or the end.
-            let end = rest.iter().rposition(|&b| b == b'>')?;
-            let digits = rest.get(end + 1..)?.strip_prefix(b" ")?;
-            let len = digits.iter().take_while(|b| b.is_ascii_digit()).count();
-            if len == 0 || len > 18 || !matches!(digits.get(len), None | Some(b' ')) {
-                return None;
-            }
-            time = std::str::from_utf8(&digits[..len]).ok()?.parse().ok();
-        }
-        if author.is_some() && time.is_some() {
-            break;
-        }
-    }
-    Some((author?, time?))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::commit_header;
-
-    #[test]
-    fn commit_header_reads_the_author_and_the_commit_time() {
-        let raw = b"tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n\
-parent 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n\
-author Ada <ada@example.com> 1500000000 +0100\n\
-committer GitHub <noreply@github.com> 1700000000 +0000\n\
-gpgsig -----BEGIN PGP SIGNATURE-----\n \n author Eve <eve@x> 1 +0000\n\
-\n\
-Title (#1)\n\ncommitter Eve <eve@x> 2 +0000\n";
-        assert_eq!(
-            commit_header(raw),
-            Some((&b"Ada <ada@example.com>"[..], 1_700_000_000))
-        );
-    }
-
-    #[test]
-    fn commit_header_leaves_odd_forms_to_libgit2() {
-        let no_time = b"tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n\
-author Ada <ada@example.com> 1 +0000\ncommitter C <c@x>\n\nmsg\n";
-        assert_eq!(commit_header(no_time), None);
-        let signed = b"tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n\
-author Ada <ada@example.com> 1 +0000\ncommitter C <c@x> -5 +0000\n\nmsg\n";
-        assert_eq!(commit_header(signed), None);
-        let no_author = b"tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n\
-committer C <c@x> 5 +0000\n\nauthor A <a@x> 1 +0000\n";
-        assert_eq!(commit_header(no_author), None);
     }
 }
