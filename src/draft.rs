@@ -223,6 +223,11 @@ impl Draft {
                 return Err(DraftError::Text(problem));
             }
         }
+        for tag in &fields.tags {
+            if let Some(problem) = entry::text_problem("tag", tag, true) {
+                return Err(DraftError::Text(problem));
+            }
+        }
         let date = match &fields.date {
             Some(d) => Some(check_date(dates::parse_day(d, place.today)?, place.today)?),
             None => None,
@@ -370,6 +375,15 @@ pub fn resolve_links(fields: &LinkFields, place: Place) -> Result<Resolved, Draf
         }
         out.add_commit(commit);
     }
+    let shorthand = fields.prs.iter().any(|p| !p.contains("://"));
+    if shorthand
+        && git::WorkRepo::discover(repo_dir)
+            .is_ok_and(|work| git::same_repository(&work.root(), place.ledger))
+    {
+        // The ledger's own remote is no forge of the user's work.
+        let given = fields.prs.iter().find(|p| !p.contains("://"));
+        return Err(DraftError::LedgerCommit(given.cloned().unwrap_or_default()));
+    }
     let mut remote: Option<Option<String>> = None;
     for given in &fields.prs {
         let remote = remote.get_or_insert_with(|| {
@@ -466,6 +480,16 @@ mod tests {
             ..Fields::default()
         });
         assert!(matches!(comma, Err(DraftError::Metric(_))), "{comma:?}");
+        let escape = with(Fields {
+            tags: vec!["a\u{1b}[31mb".into()],
+            ..Fields::default()
+        });
+        assert!(matches!(escape, Err(DraftError::Text(_))), "{escape:?}");
+        let unit = with(Fields {
+            metrics: vec!["p95: 1 -> 2 s\nx".into()],
+            ..Fields::default()
+        });
+        assert!(matches!(unit, Err(DraftError::Metric(_))), "{unit:?}");
         let dots = with(Fields {
             title: Some("...".into()),
             ..Fields::default()

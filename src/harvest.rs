@@ -25,6 +25,9 @@ pub struct Harvested {
     pub author: String,
     /// The repository (remote URL, else path).
     pub repo: String,
+    /// The work repository's folder on this machine: what `cv log --repo`
+    /// takes to resolve the commit.
+    pub path: PathBuf,
     /// The pull/merge request its message names, if any.
     pub pr: Option<u64>,
     /// The text of a `Customer-Value:` trailer: a proposed outcome.
@@ -39,9 +42,6 @@ pub struct Harvested {
     /// The merge that brought it in, when its own message names no request.
     #[serde(skip)]
     pub merged_in: Option<MergedIn>,
-    /// The work repository on this machine.
-    #[serde(skip)]
-    pub path: PathBuf,
 }
 
 /// The commits of `found` no entry links (`linked` holds linked SHAs),

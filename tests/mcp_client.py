@@ -134,7 +134,10 @@ async def main(cv, ledger, repo, sha):
             check(isinstance(await call(session, "due", {}), list), "due")
             diff = await call(session, "diff", {"from": "mid", "to": "senior"})
             check(diff["from"]["name"] == "Mid-Level Engineer", "diff", diff)
-            check(isinstance(await call(session, "harvest", {"repo": [repo]}), list), "harvest")
+            harvested = await call(session, "harvest", {"repo": [repo]})
+            check(isinstance(harvested, list), "harvest", harvested)
+            # Each candidate says where it was read, for log's `repo`.
+            check(all(c.get("path") for c in harvested), "harvest path", harvested)
 
             # Bad calls: each an error result in cv's words, none a commit.
             await refused(
@@ -152,6 +155,13 @@ async def main(cv, ledger, repo, sha):
             await refused(session, "log", {"title": "A second entry", "signals": 3}, "error: ")
             await refused(session, "link", {"id": entry["id"]}, "nothing to link")
             await refused(session, "show", {"id": "no-such-entry"}, "no-such-entry")
+            # Attack round: control characters in a tag or a metric, and a
+            # tool without parameters given one.
+            await refused(session, "log", {"title": "A second entry", "tag": ["a\u001b[31mb"]}, "tag")
+            await refused(
+                session, "log", {"title": "A second entry", "metric": ["p95: 1 -> 2 s\nx"]}, "control"
+            )
+            await refused(session, "due", {"bogus": 1}, "bogus")
             check(head(ledger) == logged_head, "a refused call changed the ledger's HEAD")
 
             # Proof added later: one commit, and none when nothing is new.

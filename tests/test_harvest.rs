@@ -583,3 +583,27 @@ fn a_history_cv_cannot_read_is_an_error_not_a_short_list() {
     assert_eq!(run.stdout, "", "{run}");
     assert_eq!(env.ledger_state(), before);
 }
+
+/// Attack round (cv mcp): a PR shorthand is not expanded with the ledger's
+/// own remote; the ledger is no forge of the user's work.
+#[test]
+fn a_pr_shorthand_is_not_resolved_in_the_ledger() {
+    let env = TestEnv::new();
+    env.init();
+    env.git(
+        &env.ledger(),
+        &[
+            "remote",
+            "add",
+            "origin",
+            "git@github.com:ada/cv-ledger.git",
+        ],
+    );
+    let before = env.ledger_state();
+    let run = env.cv_in(
+        &env.ledger(),
+        &["log", "--title", "Not proof", "--pr", "#1"],
+    );
+    assert!(run.fails_with(2).contains("in the ledger itself"), "{run}");
+    assert_eq!(env.ledger_state(), before);
+}

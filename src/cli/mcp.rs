@@ -63,6 +63,12 @@ pub fn serve(global: GlobalArgs) -> Result<(), CliError> {
         color: ColorChoice::Never,
         ..global
     };
+    // What rmcp drops (a line that is not JSON-RPC, one too long) it says
+    // through `tracing`: to stderr, the client's log of the server, plain.
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(tracing_subscriber::filter::LevelFilter::WARN)
+        .try_init();
     // One thread is plenty: calls are served one at a time, as an agent makes them.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -207,6 +213,12 @@ pub struct ListParams {
     #[serde(default)]
     pub limit: Option<usize>,
 }
+
+/// The parameters of a tool that takes none: any name given is refused,
+/// as for every other tool.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoParams {}
 
 /// `show`'s parameters.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -402,11 +414,11 @@ impl Server {
 
     /// Entries whose outcome should be measured again: their `remeasure` date is today or past, or their outcome has no metric and they shipped more than 30 days ago. Returns the JSON of `cv due --json`: an array of {id, title, date, remeasure, reason}.
     #[tool(annotations(read_only_hint = true, open_world_hint = false))]
-    fn due(&self) -> CallToolResult {
+    fn due(&self, Parameters(_): Parameters<NoParams>) -> CallToolResult {
         self.call(|ctx| cmd::due::json(ctx, &cmd::due::Args {}))
     }
 
-    /// The user's commits in work repositories that no entry links yet (shipped work nobody logged), newest first, with the pull request number read from the message where there is one. Each is a candidate for `log` (pass its `sha` as `commit` and its repository as `repo`). Returns the JSON of `cv harvest --json`: an array of {sha, date, summary, author, repo, pr}.
+    /// The user's commits in work repositories that no entry links yet (shipped work nobody logged), newest first, with the pull request number read from the message where there is one. Each is a candidate for `log` (pass its `sha` as `commit` and its `path` as `repo`). Returns the JSON of `cv harvest --json`: an array of {sha, date, summary, author, repo, path, pr}, where `repo` is the repository's web address (else its path) and `path` the folder it was read in on this machine.
     #[tool(annotations(read_only_hint = true, open_world_hint = false))]
     fn harvest(&self, Parameters(p): Parameters<HarvestParams>) -> CallToolResult {
         self.call(|ctx| {

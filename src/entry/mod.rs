@@ -373,6 +373,13 @@ pub fn parse_metric(input: &str) -> Result<Metric, MetricError> {
         given: input.to_string(),
         why,
     };
+    // One line of plain text: a control character (a line break, an escape
+    // sequence) would be stored in the name or unit and printed raw.
+    if input.chars().any(char::is_control) {
+        return Err(err(
+            "it holds a control character (a line break, a tab, an escape)",
+        ));
+    }
     let (name, values) = split_name(input).ok_or_else(|| err("there is no ':' after the name"))?;
     let name = name.trim();
     if name.is_empty() {
