@@ -713,3 +713,123 @@ fn a_removal_on_one_side_is_pulled_into_a_merge() {
         two.assert_healthy(ledger);
     }
 }
+
+impl Two {
+    /// Rewrites entry `id` of `ledger` with `edit` and commits, as a person
+    /// editing the file by hand would.
+    fn edit_by_hand(&self, ledger: &Path, id: &str, edit: impl Fn(&str) -> String) {
+        let rel = format!("entries/2026/{id}.toml");
+        let path = ledger.join(&rel);
+        let text = std::fs::read_to_string(&path).expect("read entry");
+        let changed = edit(&text);
+        assert_ne!(changed, text, "the edit changed nothing");
+        std::fs::write(&path, changed).expect("write entry");
+        self.git(ledger, &["commit", "-q", "-m", "edit by hand", "--", &rel]);
+    }
+
+    fn entry_text(&self, ledger: &Path, id: &str) -> String {
+        std::fs::read_to_string(ledger.join(format!("entries/2026/{id}.toml"))).expect("entry")
+    }
+}
+
+#[test]
+fn comments_added_on_both_machines_are_all_kept() {
+    let two = Two::new();
+    let out = two.cv(
+        &two.a,
+        &[
+            "--json",
+            "log",
+            "--title",
+            "Cut latency",
+            "--customer",
+            "Acme",
+            "--outcome",
+            "shipped",
+        ],
+    );
+    let id = out.json()["id"].as_str().expect("id").to_string();
+    two.sync(&two.a);
+    two.sync(&two.b);
+    // A only comments; B changes a field and comments elsewhere.
+    two.edit_by_hand(&two.a, &id, |t| {
+        t.replace(
+            "outcome = \"shipped\"",
+            "outcome = \"shipped\" # measured on Monday",
+        ) + "# A trailing comment\n"
+    });
+    two.edit_by_hand(&two.b, &id, |t| {
+        format!(
+            "# B header comment\n{}",
+            t.replace("\"Acme\"", "\"Acme EU\"")
+        )
+    });
+    two.sync(&two.a);
+    let json = two.sync(&two.b);
+    assert_eq!(json["merged"], true, "{json}");
+    two.sync(&two.a);
+    assert_eq!(two.head(&two.a), two.head(&two.b));
+    for ledger in [&two.a, &two.b] {
+        let text = two.entry_text(ledger, &id);
+        for part in [
+            "# measured on Monday",
+            "# A trailing comment",
+            "# B header comment",
+            "customer = \"Acme EU\"",
+        ] {
+            assert!(
+                text.contains(part),
+                "{part} in {}: {text}",
+                ledger.display()
+            );
+        }
+        two.assert_healthy(ledger);
+    }
+}
+
+#[test]
+fn one_metric_changed_on_both_machines_is_a_conflict_not_two_metrics() {
+    let two = Two::new();
+    let out = two.cv(
+        &two.a,
+        &[
+            "--json",
+            "log",
+            "--title",
+            "Cut latency",
+            "--outcome",
+            "shipped",
+            "--metric",
+            "p95: 2 -> 1 s",
+        ],
+    );
+    let id = out.json()["id"].as_str().expect("id").to_string();
+    two.sync(&two.a);
+    two.sync(&two.b);
+    two.edit_by_hand(&two.a, &id, |t| t.replace("after = 1.0", "after = 0.8"));
+    two.edit_by_hand(&two.b, &id, |t| {
+        t.replace("unit = \"s\"", "unit = \"ms\"")
+            .replace("before = 2.0", "before = 2000.0")
+            .replace("after = 1.0", "after = 1000.0")
+    });
+    two.sync(&two.a);
+    let before = two.state(&two.b);
+    let out = two.cv(&two.b, &["sync"]);
+    let err = out.fails_with(1);
+    assert!(
+        err.contains(&format!("entries/2026/{id}.toml (metrics)")),
+        "{out}"
+    );
+    assert_eq!(two.state(&two.b), before);
+    let json = two
+        .cv(&two.b, &["--json", "sync", "--prefer", "local"])
+        .json();
+    assert_eq!(json["merged"], true, "{json}");
+    two.sync(&two.a);
+    for ledger in [&two.a, &two.b] {
+        let text = two.entry_text(ledger, &id);
+        assert_eq!(text.matches("[[metrics]]").count(), 1, "{text}");
+        assert!(text.contains("unit = \"ms\""), "{text}");
+        two.assert_healthy(ledger);
+    }
+}
