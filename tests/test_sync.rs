@@ -833,3 +833,76 @@ fn one_metric_changed_on_both_machines_is_a_conflict_not_two_metrics() {
         two.assert_healthy(ledger);
     }
 }
+
+#[test]
+fn a_sync_never_pushes_into_a_remote_that_holds_something_else() {
+    let two = Two::new();
+    two.log(&two.b, "Private work");
+    // origin pointed at someone's code, whose only branch is master.
+    let (work, _) = two.env.work_repo("shop", "Initial commit");
+    two.git(&work, &["branch", "-m", "master"]);
+    let code = two.env.root().join("shop.git");
+    two.git(
+        two.env.root(),
+        &[
+            "clone",
+            "-q",
+            "--bare",
+            work.to_str().expect("utf-8"),
+            "shop.git",
+        ],
+    );
+    two.git(
+        &two.b,
+        &["remote", "set-url", "origin", code.to_str().expect("utf-8")],
+    );
+    let before = two.state(&two.b);
+    let out = two.cv(&two.b, &["sync"]);
+    let err = out.fails_with(1);
+    assert!(err.contains("is not a cv ledger"), "{out}");
+    assert!(err.contains("hint: "), "{out}");
+    assert_eq!(two.state(&two.b), before);
+    assert_eq!(
+        two.git(
+            &code,
+            &["for-each-ref", "--format=%(refname)", "refs/heads"]
+        ),
+        "refs/heads/master",
+        "nothing pushed into the code repository"
+    );
+    // A ledger on branch trunk, its origin a remote holding another ledger
+    // on main: not pushed beside it.
+    let c = two.env.root().join("c");
+    two.cv(&c, &["init", "--name", "C", "--level", "mid"]).ok();
+    two.git(&c, &["branch", "-m", "trunk"]);
+    two.git(&c, &["remote", "add", "origin", two.url()]);
+    let before = two.state(&c);
+    let out = two.cv(&c, &["sync"]);
+    let err = out.fails_with(1);
+    assert!(
+        err.contains("holds another cv ledger, on branch `main`"),
+        "{out}"
+    );
+    assert_eq!(two.state(&c), before);
+    assert_eq!(
+        two.git(
+            &two.remote,
+            &["for-each-ref", "--format=%(refname)", "refs/heads"]
+        ),
+        "refs/heads/main"
+    );
+    // An empty remote still receives a ledger.
+    two.git(two.env.root(), &["init", "-q", "--bare", "empty.git"]);
+    let empty = two.env.root().join("empty.git");
+    two.git(
+        &c,
+        &[
+            "remote",
+            "set-url",
+            "origin",
+            empty.to_str().expect("utf-8"),
+        ],
+    );
+    two.sync(&c);
+    assert_eq!(two.git(&empty, &["rev-parse", "trunk"]), two.head(&c));
+}

@@ -201,6 +201,21 @@ pub fn explain(e: SyncError, root: &Path) -> CliError {
                 "commit it (`git -C {ledger} commit -m 'edit' -- {path}`) or undo it (`git -C {ledger} checkout -- {path}`), then `cv sync`"
             )],
         ),
+        SyncError::ForeignRemote {
+            remote,
+            ledger_branch,
+            ..
+        } => (
+            Kind::Failure,
+            match ledger_branch {
+                Some(other) => vec![format!(
+                    "its `{other}` was not made from this ledger: to use that one, clone it into a new folder (`cv init --remote URL PATH`); to keep this one apart, give it its own empty repository (`git -C {ledger} remote set-url {remote} URL`)"
+                )],
+                None => vec![format!(
+                    "check where `{remote}` points (`git -C {ledger} remote get-url {remote}`) and point it at this ledger's own remote or an empty repository (`git -C {ledger} remote set-url {remote} URL`)"
+                )],
+            },
+        ),
         SyncError::NotEmpty { .. } => (
             Kind::Usage,
             vec!["name a new folder: `cv init --remote URL PATH`".into()],

@@ -114,6 +114,19 @@ pub enum SyncError {
         /// Path in the ledger.
         path: String,
     },
+    /// The remote has branches, but not this ledger: someone's code, or
+    /// another ledger on another branch. Nothing is pushed there.
+    #[error("`{remote}` ({url}) {reason}; nothing was changed")]
+    ForeignRemote {
+        /// The remote's name.
+        remote: String,
+        /// Its URL, any password hidden.
+        url: String,
+        /// What it holds instead, e.g. "is not a cv ledger: …".
+        reason: String,
+        /// The branch of a ledger found there, if any.
+        ledger_branch: Option<String>,
+    },
     /// `cv init --remote` into a folder that holds something.
     #[error("{} is not empty; `cv init --remote` needs a new or empty folder", path.display())]
     NotEmpty {
@@ -304,6 +317,7 @@ fn cycle(ledger: &Ledger, options: &Options) -> Result<Summary, SyncError> {
             .ok_or_else(|| SyncError::Unrelated {
                 tracking: shown.clone(),
             })?;
+        refuse_foreign(&repo, root, &remote, &upstream, ours)?;
         let theirs = repo.refname_to_id(&tracking).ok();
         if cycle == 1 {
             (summary.ahead, summary.behind) = match theirs {
@@ -395,6 +409,104 @@ fn cycle(ledger: &Ledger, options: &Options) -> Result<Summary, SyncError> {
     }
     drop(lock);
     Err(SyncError::KeptMoving { remote })
+}
+
+/// Refuses a remote that has branches but does not hold this ledger: its
+/// branch `upstream` is missing or holds no `cv.toml`, and no branch of it
+/// shares history with ours. Pushing there would put a private ledger into
+/// someone's code repository, or a second, unrelated ledger beside one. An
+/// empty remote (no branches) is fine: it receives the ledger.
+fn refuse_foreign(
+    repo: &Repository,
+    root: &Path,
+    remote: &str,
+    upstream: &str,
+    ours: Oid,
+) -> Result<(), SyncError> {
+    let prefix = format!("refs/remotes/{remote}/");
+    let branches: Vec<(String, Oid)> = repo
+        .references_glob(&format!("{prefix}*"))
+        .map_err(git_err("list the remote's branches", root))?
+        .filter_map(Result::ok)
+        .filter_map(|r| {
+            let name = r.name().ok()?.strip_prefix(&prefix)?.to_string();
+            (name != "HEAD").then_some((name, r.target()?))
+        })
+        .collect();
+    let holds_ledger = |tip: Oid| {
+        tree_of(repo, tip, root).is_ok_and(|t| t.get_path(Path::new(super::CONFIG_FILE)).is_ok())
+    };
+    let url = repo
+        .config()
+        .and_then(|c| c.get_string(&format!("remote.{remote}.url")))
+        .map(|u| redact_url(&u))
+        .unwrap_or_else(|_| remote.to_string());
+    let refuse = |reason: String, ledger_branch: Option<String>| SyncError::ForeignRemote {
+        remote: remote.to_string(),
+        url: url.clone(),
+        reason,
+        ledger_branch,
+    };
+    if let Some((_, tip)) = branches.iter().find(|(b, _)| b == upstream) {
+        if holds_ledger(*tip) {
+            return Ok(());
+        }
+        let unrelated = *tip != ours && repo.merge_base(ours, *tip).is_err();
+        return Err(refuse(
+            format!(
+                "is not a cv ledger: its branch `{upstream}` holds no cv.toml{}",
+                if unrelated {
+                    " and shares no history with this ledger"
+                } else {
+                    ""
+                }
+            ),
+            None,
+        ));
+    }
+    // Our branch is not there yet: fine on an empty remote, or one that
+    // holds this ledger (shared history) under another branch.
+    if branches.is_empty()
+        || branches
+            .iter()
+            .any(|(_, tip)| *tip == ours || repo.merge_base(ours, *tip).is_ok())
+    {
+        return Ok(());
+    }
+    Err(match branches.iter().find(|(_, tip)| holds_ledger(*tip)) {
+        Some((other, _)) => refuse(
+            format!(
+                "holds another cv ledger, on branch `{other}`, and this ledger syncs branch `{upstream}`"
+            ),
+            Some(other.clone()),
+        ),
+        None => refuse(
+            format!(
+                "is not a cv ledger: it has branches ({}) but no `{upstream}`, and none holds a cv.toml",
+                branches
+                    .iter()
+                    .map(|(b, _)| format!("`{b}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            None,
+        ),
+    })
+}
+
+/// A remote's URL for messages: any password in it replaced by `***`
+/// (`ssh://ada:***@host/…`); the user name is kept, it says whose.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            if parsed.set_password(Some("***")).is_ok() {
+                parsed.to_string()
+            } else {
+                url.to_string()
+            }
+        }
+        _ => url.to_string(),
+    }
 }
 
 /// The remote the branch tracks (`branch.<name>.remote`), else `origin`
