@@ -906,3 +906,45 @@ fn a_sync_never_pushes_into_a_remote_that_holds_something_else() {
     two.sync(&c);
     assert_eq!(two.git(&empty, &["rev-parse", "trunk"]), two.head(&c));
 }
+
+#[test]
+fn a_broken_cv_toml_or_rewriting_gitattributes_from_the_remote_is_not_pulled() {
+    let two = Two::new();
+    // Pushed with plain git from a (cv would refuse to run there).
+    let config = std::fs::read_to_string(two.a.join("cv.toml")).expect("cv.toml");
+    std::fs::write(
+        two.a.join("cv.toml"),
+        config.replace("level = \"mid\"", "level = \"mid"),
+    )
+    .expect("write");
+    two.git(&two.a, &["commit", "-q", "-am", "broken by hand"]);
+    two.git(&two.a, &["push", "-q", "origin", "main"]);
+    let before = two.state(&two.b);
+    let out = two.cv(&two.b, &["sync"]);
+    let err = out.fails_with(1);
+    assert!(err.contains("cannot pull origin/main"), "{out}");
+    assert!(err.contains("origin/main:cv.toml:"), "file:line:col: {out}");
+    assert!(err.contains("nothing was changed"), "{out}");
+    assert_eq!(two.state(&two.b), before);
+    // b still works, and a fix pushed later is pulled.
+    two.log(&two.b, "Still works");
+    std::fs::write(two.a.join("cv.toml"), &config).expect("write");
+    two.git(&two.a, &["commit", "-q", "-am", "fixed"]);
+    two.git(&two.a, &["push", "-q", "origin", "main"]);
+    two.sync(&two.b);
+    two.assert_healthy(&two.b);
+    // A .gitattributes that runs a filter on every toml file.
+    two.sync(&two.a);
+    std::fs::write(two.a.join(".gitattributes"), "*.toml filter=evil\n").expect("write");
+    two.git(&two.a, &["add", ".gitattributes"]);
+    two.git(&two.a, &["commit", "-q", "-m", "attributes"]);
+    two.git(&two.a, &["push", "-q", "origin", "main"]);
+    let before = two.state(&two.b);
+    let out = two.cv(&two.b, &["sync"]);
+    let err = out.fails_with(1);
+    assert!(err.contains(".gitattributes:1 sets `filter=evil`"), "{out}");
+    assert_eq!(two.state(&two.b), before);
+    assert!(!two.b.join(".gitattributes").exists());
+    two.log(&two.b, "After the refusal");
+    two.assert_healthy(&two.b);
+}

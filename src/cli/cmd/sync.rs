@@ -201,6 +201,17 @@ pub fn explain(e: SyncError, root: &Path) -> CliError {
                 "commit it (`git -C {ledger} commit -m 'edit' -- {path}`) or undo it (`git -C {ledger} checkout -- {path}`), then `cv sync`"
             )],
         ),
+        SyncError::Incoming { tracking, path, .. } => (
+            Kind::Failure,
+            vec![
+                format!(
+                    "the ledger is as it was; see the remote's file with `git -C {ledger} show {tracking}:{path}`"
+                ),
+                format!(
+                    "fix {path} on the machine that pushed it (`cv check` there names the problem), then `cv sync` here"
+                ),
+            ],
+        ),
         SyncError::ForeignRemote {
             remote,
             ledger_branch,

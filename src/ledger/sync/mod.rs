@@ -114,6 +114,19 @@ pub enum SyncError {
         /// Path in the ledger.
         path: String,
     },
+    /// The remote's side holds a file cv will not pull: a `cv.toml` that
+    /// does not parse (every command would then refuse to run, `cv sync`
+    /// included, so the fix could not be pulled), or a `.gitattributes`
+    /// that would make git rewrite files behind cv's back.
+    #[error("cannot pull {tracking}: {problem}; nothing was changed")]
+    Incoming {
+        /// The remote-tracking ref.
+        tracking: String,
+        /// The file, e.g. `cv.toml`.
+        path: String,
+        /// What is wrong, naming `<tracking>:<path>:line:col` where it can.
+        problem: String,
+    },
     /// The remote has branches, but not this ledger: someone's code, or
     /// another ledger on another branch. Nothing is pushed there.
     #[error("`{remote}` ({url}) {reason}; nothing was changed")]
