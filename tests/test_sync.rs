@@ -948,3 +948,43 @@ fn a_broken_cv_toml_or_rewriting_gitattributes_from_the_remote_is_not_pulled() {
     two.log(&two.b, "After the refusal");
     two.assert_healthy(&two.b);
 }
+
+#[test]
+fn two_syncs_at_the_same_moment_both_land() {
+    let two = Two::new();
+    let mut ids = Vec::new();
+    for round in 0..20 {
+        ids.push(two.log(&two.a, &format!("Laptop round {round}")));
+        ids.push(two.log(&two.b, &format!("Work round {round}")));
+        let spawn = |ledger: &Path| {
+            two.env
+                .command(env!("CARGO_BIN_EXE_cv"))
+                .args(["--ledger", ledger.to_str().expect("utf-8"), "sync"])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("spawn cv sync")
+        };
+        let (a, b) = (spawn(&two.a), spawn(&two.b));
+        for (who, child) in [("a", a), ("b", b)] {
+            let out = child.wait_with_output().expect("wait");
+            assert!(
+                out.status.success(),
+                "round {round}, {who}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+    two.sync(&two.a);
+    two.sync(&two.b);
+    two.sync(&two.a);
+    let mut expected: Vec<String> = ids
+        .iter()
+        .map(|id| format!("entries/2026/{id}.toml"))
+        .collect();
+    expected.sort();
+    for ledger in [&two.a, &two.b] {
+        assert_eq!(two.entries(ledger), expected);
+        two.assert_healthy(ledger);
+    }
+}

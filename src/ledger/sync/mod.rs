@@ -410,7 +410,10 @@ fn cycle(ledger: &Ledger, options: &Options) -> Result<Summary, SyncError> {
                 summary.pushed = pushed;
                 return Ok(summary);
             }
-            Err(PushError::Rejected) => continue,
+            Err(PushError::Rejected) => {
+                pause_before_retry(cycle);
+                continue;
+            }
             Err(PushError::Failed(source)) => {
                 return Err(SyncError::Push {
                     remote,
@@ -592,17 +595,45 @@ fn push(git: &Git<'_>, remote: &str, branch: &str, to: &str) -> Result<(), PushE
         .run();
     match result {
         Ok(_) => Ok(()),
-        Err(GitCmdError::Failed { stdout, .. })
-            if stdout.lines().any(|l| {
-                // `--porcelain`: `!<TAB>from:to<TAB>[rejected] (fetch first)`;
-                // a hook's refusal is `[remote rejected]`, not this.
-                l.starts_with('!') && l.contains("\t[rejected]")
-            }) =>
-        {
-            Err(PushError::Rejected)
-        }
+        Err(GitCmdError::Failed {
+            ref stdout,
+            ref message,
+            ..
+        }) if moved_meanwhile(stdout, message) => Err(PushError::Rejected),
         Err(e) => Err(PushError::Failed(e)),
     }
+}
+
+/// Whether a failed push failed because the remote's branch moved since
+/// the fetch: someone pushed first (`[rejected] (fetch first)`), or pushed
+/// at the same moment, so the remote could not lock or compare-and-swap
+/// the ref (`[remote rejected] (failed to update ref)`, `cannot lock ref`,
+/// `incorrect old value`). A hook's refusal is `[remote rejected]` with
+/// its own reason, and is not retried.
+fn moved_meanwhile(stdout: &str, message: &str) -> bool {
+    const RACES: &[&str] = &[
+        "failed to update ref",
+        "cannot lock ref",
+        "incorrect old value",
+        "failed to lock",
+    ];
+    let race = |text: &str| RACES.iter().any(|r| text.contains(r));
+    // `--porcelain`: `!<TAB>from:to<TAB>[rejected] (fetch first)`.
+    stdout.lines().any(|l| {
+        l.starts_with('!')
+            && (l.contains("\t[rejected]") || (l.contains("\t[remote rejected]") && race(l)))
+    }) || race(message)
+}
+
+/// A short pause before another cycle, different for each process, so two
+/// syncs that collided on the remote do not collide again in step.
+fn pause_before_retry(cycle: usize) {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let jitter = u64::from((nanos ^ std::process::id().wrapping_mul(2_654_435_761)) % 150);
+    let cycle = u64::try_from(cycle).unwrap_or(1);
+    std::thread::sleep(std::time::Duration::from_millis(cycle * 50 + jitter));
 }
 
 fn git_err(action: impl Into<String>, root: &Path) -> impl FnOnce(git2::Error) -> LedgerError {
