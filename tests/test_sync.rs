@@ -988,3 +988,52 @@ fn two_syncs_at_the_same_moment_both_land() {
         two.assert_healthy(ledger);
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_write_that_waits_for_a_sync_says_so_and_then_lands() {
+    use std::os::unix::fs::PermissionsExt;
+    let two = Two::new();
+    two.log(&two.a, "To push");
+    // The push is slow (a pre-push hook that sleeps): the sync holds the
+    // ledger's lock meanwhile.
+    let marker = two.env.root().join("pushing");
+    let hook = two.a.join(".git/hooks/pre-push");
+    std::fs::create_dir_all(hook.parent().expect("hooks")).expect("mkdir");
+    std::fs::write(
+        &hook,
+        format!("#!/bin/sh\n: > '{}'\nsleep 3\n", marker.display()),
+    )
+    .expect("hook");
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let sync = two
+        .env
+        .command(env!("CARGO_BIN_EXE_cv"))
+        .args(["--ledger", two.a.to_str().expect("utf-8"), "sync"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn cv sync");
+    let start = std::time::Instant::now();
+    while !marker.exists() {
+        assert!(start.elapsed().as_secs() < 30, "the push never started");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = two.cv(
+        &two.a,
+        &["log", "--title", "While syncing", "--outcome", "x"],
+    );
+    out.ok();
+    assert!(
+        out.stderr.contains(&format!(
+            "waiting for another cv command (cv sync, pid {}) to release the ledger",
+            sync.id()
+        )),
+        "{out}"
+    );
+    assert_eq!(out.stderr.matches("waiting for").count(), 1, "once: {out}");
+    let synced = sync.wait_with_output().expect("wait");
+    assert!(synced.status.success(), "{synced:?}");
+    assert!(two.entries(&two.a).len() == 2);
+    two.assert_healthy(&two.a);
+}
