@@ -1037,3 +1037,38 @@ fn a_write_that_waits_for_a_sync_says_so_and_then_lands() {
     assert!(two.entries(&two.a).len() == 2);
     two.assert_healthy(&two.a);
 }
+
+#[test]
+fn an_init_remote_killed_midway_can_be_run_again() {
+    let two = Two::new();
+    // What a kill during the fetch leaves: a repository with only origin
+    // and whatever was fetched, no branch, no commit.
+    let c = two.env.root().join("c");
+    two.git(two.env.root(), &["init", "-q", "c"]);
+    two.git(&c, &["remote", "add", "origin", two.url()]);
+    two.git(&c, &["fetch", "-q", "origin"]);
+    let out = two.cv(&c, &["init", "--remote", two.url()]);
+    out.ok();
+    assert!(out.stderr.contains("Cloned the ledger"), "{out}");
+    assert_eq!(two.head(&c), two.head(&two.a));
+    two.assert_healthy(&c);
+    // A folder with anything else in it, or a repository with commits, is
+    // still refused.
+    let d = two.env.root().join("d");
+    let (work, _) = two.env.work_repo("shop", "Initial commit");
+    two.git(
+        two.env.root(),
+        &[
+            "clone",
+            "-q",
+            "--no-checkout",
+            work.to_str().expect("utf-8"),
+            "d",
+        ],
+    );
+    assert_eq!(std::fs::read_dir(&d).expect("read").count(), 1, "only .git");
+    let before = two.git(&d, &["rev-parse", "HEAD"]);
+    let out = two.cv(&d, &["init", "--remote", two.url()]);
+    assert!(out.fails_with(2).contains("is not empty"), "{out}");
+    assert_eq!(two.git(&d, &["rev-parse", "HEAD"]), before);
+}

@@ -50,11 +50,21 @@ pub fn join(root: &Path, url: &str, interactive: bool) -> Result<Joining, SyncEr
             }
             .into());
         }
-        let mut children = std::fs::read_dir(root).map_err(LedgerError::io("read", root))?;
-        if children.next().is_some() {
-            return Err(SyncError::NotEmpty {
-                path: root.to_path_buf(),
-            });
+        let children: Vec<std::ffi::OsString> = std::fs::read_dir(root)
+            .map_err(LedgerError::io("read", root))?
+            .filter_map(Result::ok)
+            .map(|c| c.file_name())
+            .collect();
+        if !children.is_empty() {
+            if !left_by_an_interrupted_join(root, &children) {
+                return Err(SyncError::NotEmpty {
+                    path: root.to_path_buf(),
+                });
+            }
+            // What a killed `cv init --remote` left: a repository with no
+            // commit of its own. Nothing in it to keep; start again.
+            let git_dir = root.join(".git");
+            std::fs::remove_dir_all(&git_dir).map_err(LedgerError::io("remove", &git_dir))?;
         }
     }
     crate::ledger::refuse_foreign_repository(root)?;
@@ -115,6 +125,29 @@ pub fn join(root: &Path, url: &str, interactive: bool) -> Result<Joining, SyncEr
     }
     joining.found = Some(chosen);
     Ok(joining)
+}
+
+/// Whether `root` holds only what a `cv init --remote` killed midway (say
+/// during its fetch) leaves: a `.git` folder and nothing else, whose
+/// repository has no branch and no commit checked out. Such a folder is
+/// started again rather than refused as not empty, which would leave the
+/// user nothing but `cv init`, an unrelated ledger.
+fn left_by_an_interrupted_join(root: &Path, children: &[std::ffi::OsString]) -> bool {
+    let git_dir = root.join(".git");
+    if children != [std::ffi::OsString::from(".git")]
+        || !std::fs::symlink_metadata(&git_dir).is_ok_and(|m| m.is_dir())
+    {
+        return false;
+    }
+    let Ok(repo) = Repository::open(&git_dir) else {
+        return false;
+    };
+    let no_branch = repo
+        .references_glob("refs/heads/*")
+        .map(|mut refs| refs.next().is_none())
+        .unwrap_or(false);
+    let unborn = matches!(repo.head(), Err(e) if e.code() == git2::ErrorCode::UnbornBranch);
+    no_branch && unborn && !repo.is_bare()
 }
 
 /// The branch the remote's HEAD names, if it says.
