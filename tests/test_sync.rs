@@ -1072,3 +1072,139 @@ fn an_init_remote_killed_midway_can_be_run_again() {
     assert!(out.fails_with(2).contains("is not empty"), "{out}");
     assert_eq!(two.git(&d, &["rev-parse", "HEAD"]), before);
 }
+
+#[test]
+fn an_entry_removed_there_and_changed_here_says_how_to_see_and_keep_the_removal() {
+    let two = Two::new();
+    let id = two.log(&two.a, "Logged twice");
+    two.sync(&two.a);
+    two.sync(&two.b);
+    two.cv(&two.a, &["rm", &id, "--yes"]).ok();
+    two.sync(&two.a);
+    two.set_outcome(&two.b, &id, "edited at work");
+    let dry = two.cv(&two.b, &["sync", "--dry-run"]);
+    dry.ok();
+    assert!(
+        dry.stderr
+            .contains("would not merge: changed here, removed there"),
+        "{dry}"
+    );
+    assert!(!dry.stderr.contains("changed changed"), "{dry}");
+    let out = two.cv(&two.b, &["sync"]);
+    let err = out.fails_with(1);
+    assert!(
+        !err.contains("show origin/main:"),
+        "a hint that fails: {out}"
+    );
+    let hint = format!("log -1 --stat origin/main -- entries/2026/{id}.toml");
+    assert!(err.contains(&hint), "{out}");
+    // The hint's command works, and --prefer remote keeps the removal.
+    two.git(
+        &two.b,
+        &[
+            "log",
+            "-1",
+            "--stat",
+            "origin/main",
+            "--",
+            &format!("entries/2026/{id}.toml"),
+        ],
+    );
+    two.cv(&two.b, &["sync", "--prefer", "remote"]).ok();
+    assert!(two.entries(&two.b).is_empty());
+    two.assert_healthy(&two.b);
+}
+
+#[test]
+fn an_untracked_file_where_the_remote_adds_one_gets_a_hint_that_works() {
+    let two = Two::new();
+    let id = two.log(&two.a, "From the laptop");
+    two.sync(&two.a);
+    let rel = format!("entries/2026/{id}.toml");
+    std::fs::create_dir_all(two.b.join("entries/2026")).expect("mkdir");
+    std::fs::write(two.b.join(&rel), "id = \"draft\"\n").expect("write");
+    let out = two.cv(&two.b, &["sync"]);
+    let err = out.fails_with(2);
+    assert!(err.contains("not in its history"), "{out}");
+    assert!(!err.contains("checkout -- "), "{out}");
+    assert!(
+        err.contains(&format!("mv {}/{rel} ", two.b.display())),
+        "{out}"
+    );
+    // Following it: the file moved aside, the sync goes through.
+    std::fs::rename(two.b.join(&rel), two.env.root().join("draft.toml")).expect("mv");
+    two.sync(&two.b);
+    two.assert_healthy(&two.b);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_push_refused_by_a_hook_shows_the_hooks_words_and_what_was_pulled() {
+    use std::os::unix::fs::PermissionsExt;
+    let two = Two::new();
+    two.log(&two.b, "From work");
+    two.sync(&two.b);
+    two.log(&two.a, "From the laptop");
+    let hook = two.a.join(".git/hooks/pre-push");
+    std::fs::create_dir_all(hook.parent().expect("hooks")).expect("mkdir");
+    std::fs::write(
+        &hook,
+        "#!/bin/sh\necho 'pushes are frozen today' >&2\nexit 1\n",
+    )
+    .expect("hook");
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let out = two.cv(&two.a, &["sync"]);
+    let err = out.fails_with(1);
+    assert!(err.contains("the 1 entry pulled is in the ledger"), "{out}");
+    assert!(err.contains("pushes are frozen today"), "{out}");
+    assert_eq!(two.entries(&two.a).len(), 2);
+    two.assert_healthy(&two.a);
+}
+
+#[test]
+fn a_password_in_the_remote_address_is_never_echoed() {
+    let two = Two::empty();
+    // The address with a password reaches the bare remote through git's
+    // own rewriting, so no network is involved.
+    let secret = "ssh://ada:hunter2@cv.example/ledger.git";
+    two.git(
+        two.env.root(),
+        &[
+            "config",
+            "--global",
+            &format!("url.{}.insteadOf", two.url()),
+            secret,
+        ],
+    );
+    let out = two.cv(&two.a, &["init", "--remote", secret, "--level", "mid"]);
+    out.ok();
+    assert!(!out.to_string().contains("hunter2"), "{out}");
+    assert!(
+        out.stderr.contains("ssh://ada:***@cv.example/ledger.git"),
+        "{out}"
+    );
+    let out = two.cv(&two.b, &["--json", "init", "--remote", secret]);
+    out.ok();
+    assert!(!out.to_string().contains("hunter2"), "{out}");
+    assert_eq!(
+        out.json()["cloned"],
+        "ssh://ada:***@cv.example/ledger.git",
+        "{out}"
+    );
+    // And in errors: a remote that is not a ledger, named in the message.
+    let (work, _) = two.env.work_repo("shop", "Initial commit");
+    let code = "ssh://ada:hunter2@code.example/shop.git";
+    two.git(
+        two.env.root(),
+        &[
+            "config",
+            "--global",
+            &format!("url.{}.insteadOf", work.display()),
+            code,
+        ],
+    );
+    let c = two.env.root().join("c");
+    let out = two.cv(&c, &["init", "--remote", code, "--level", "mid"]);
+    out.fails_with(2);
+    assert!(!out.to_string().contains("hunter2"), "{out}");
+}

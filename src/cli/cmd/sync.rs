@@ -120,11 +120,12 @@ fn report_dry_run(ctx: &Ctx, s: &Summary) {
         ));
     } else {
         for c in &s.conflicts {
-            ctx.ui.warn(&format!(
-                "{} would not merge: both sides changed {}",
-                c.path,
+            let what = if c.is_removal() {
                 c.fields.join(", ")
-            ));
+            } else {
+                format!("both sides changed {}", c.fields.join(", "))
+            };
+            ctx.ui.warn(&format!("{} would not merge: {what}", c.path));
         }
         ctx.ui
             .hint("`cv sync --prefer local` or `--prefer remote` decides those fields");
@@ -174,13 +175,22 @@ pub fn explain(e: SyncError, root: &Path) -> CliError {
                 Some(id) => format!("`cv edit {id}`"),
                 None => format!("editing {}", first.path),
             };
+            let see = if first.fields.iter().any(|f| f == sync::REMOVED_THERE) {
+                // Nothing to show at the tip there: the removal is a commit.
+                format!(
+                    "yours is intact in the ledger; {tracking} removed it (`git -C {ledger} log -1 --stat {tracking} -- {}` shows where): `cv sync --prefer remote` keeps the removal, `--prefer local` keeps yours",
+                    first.path
+                )
+            } else {
+                format!(
+                    "both versions are intact: yours in the ledger, the other in {tracking} (`git -C {ledger} show {tracking}:{}`)",
+                    first.path
+                )
+            };
             (
                 Kind::Failure,
                 vec![
-                    format!(
-                        "both versions are intact: yours in the ledger, the other in {tracking} (`git -C {ledger} show {tracking}:{}`)",
-                        first.path
-                    ),
+                    see,
                     format!(
                         "keep one side's value of each field both changed with `cv sync --prefer local` or `cv sync --prefer remote`, or make yours agree with the other ({edit}), then `cv sync`"
                     ),
@@ -195,7 +205,17 @@ pub fn explain(e: SyncError, root: &Path) -> CliError {
             Kind::Failure,
             vec!["replace it with a regular file on the remote's branch, or sync this ledger with git itself".into()],
         ),
-        SyncError::Uncommitted { path } => (
+        SyncError::Uncommitted {
+            path,
+            untracked: true,
+        } => (
+            Kind::Usage,
+            vec![format!(
+                "move it out of the ledger (`mv {ledger}/{path} ~/{}`), then `cv sync`, and compare it with what the remote has",
+                path.rsplit('/').next().unwrap_or(path)
+            )],
+        ),
+        SyncError::Uncommitted { path, .. } => (
             Kind::Usage,
             vec![format!(
                 "commit it (`git -C {ledger} commit -m 'edit' -- {path}`) or undo it (`git -C {ledger} checkout -- {path}`), then `cv sync`"

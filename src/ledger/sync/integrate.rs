@@ -70,9 +70,9 @@ pub(super) fn integrate(
         };
         let (Some(o), Some(t)) = (o, t) else {
             let what = if o.is_none() {
-                "removed here, changed there"
+                super::REMOVED_HERE
             } else {
-                "changed here, removed there"
+                super::REMOVED_THERE
             };
             match prefer {
                 Some(Prefer::Local) => {}
@@ -351,6 +351,7 @@ pub(super) fn publish(
         if dirty {
             return Err(SyncError::Uncommitted {
                 path: change.path.clone(),
+                untracked: in_head.is_none(),
             });
         }
     }

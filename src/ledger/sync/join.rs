@@ -119,7 +119,7 @@ pub fn join(root: &Path, url: &str, interactive: bool) -> Result<Joining, SyncEr
     let tree = tree_of(&repo, chosen.1, root)?;
     if tree.get_path(Path::new(CONFIG_FILE)).is_err() {
         return Err(SyncError::NotALedger {
-            url: url.to_string(),
+            url: super::redact_url(&url),
             branch: chosen.0,
         });
     }
@@ -211,7 +211,7 @@ impl Joining {
     ) -> Result<(Ledger, Vec<&'static str>), SyncError> {
         let Some((branch, tip)) = self.found.clone() else {
             return Err(SyncError::NotALedger {
-                url: self.url.clone(),
+                url: super::redact_url(&self.url),
                 branch: String::new(),
             });
         };
@@ -224,7 +224,7 @@ impl Joining {
         let mut checkout = git2::build::CheckoutBuilder::new();
         checkout.force();
         repo.checkout_head(Some(&mut checkout))
-            .map_err(git_err("check out the ledger", &root))?;
+            .map_err(git_err("check out the remote's branch", &root))?;
         self.track(&repo, &name)?;
         let ledger = Ledger::open(&root)?;
         let text = crate::ledger::read_settings_file(&root.join(CONFIG_FILE))?;

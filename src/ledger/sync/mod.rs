@@ -108,11 +108,15 @@ pub enum SyncError {
     },
     /// A file the sync must change has uncommitted changes.
     #[error(
-        "{path} has changes that are not committed, and the sync would change it; nothing was changed"
+        "{path} {}, and the sync would {}; nothing was changed",
+        if *untracked { "is in the ledger's folder but not in its history" } else { "has changes that are not committed" },
+        if *untracked { "put the remote's file there" } else { "change it" }
     )]
     Uncommitted {
         /// Path in the ledger.
         path: String,
+        /// The file is not in HEAD at all (git: untracked).
+        untracked: bool,
     },
     /// The remote's side holds a file cv will not pull: a `cv.toml` that
     /// does not parse (every command would then refuse to run, `cv sync`
@@ -162,8 +166,9 @@ fn pulled_note(pulled: usize) -> String {
     match pulled {
         0 => String::new(),
         n => format!(
-            " (the {n} {} pulled are in the ledger)",
-            plural(n, "entry", "entries")
+            " (the {n} {} pulled {} in the ledger)",
+            plural(n, "entry", "entries"),
+            plural(n, "is", "are")
         ),
     }
 }
@@ -178,6 +183,22 @@ fn describe(conflicts: &[Conflict]) -> String {
         .map(|c| format!("{} ({})", c.path, c.fields.join(", ")))
         .collect();
     format!("both sides changed {}", files.join("; "))
+}
+
+/// What a file removed on one side and changed on the other says in its
+/// `fields`.
+pub const REMOVED_THERE: &str = "changed here, removed there";
+/// The other way round.
+pub const REMOVED_HERE: &str = "removed here, changed there";
+
+impl Conflict {
+    /// Whether one side removed the file (so `fields` says that, not
+    /// which fields).
+    pub fn is_removal(&self) -> bool {
+        self.fields
+            .iter()
+            .any(|f| f == REMOVED_THERE || f == REMOVED_HERE)
+    }
 }
 
 /// One file both sides changed in ways that do not merge.
@@ -643,5 +664,30 @@ fn git_err(action: impl Into<String>, root: &Path) -> impl FnOnce(git2::Error) -
         action,
         path,
         source,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_password_in_an_address_is_hidden_and_nothing_else_changes() {
+        assert_eq!(
+            redact_url("ssh://ada:hunter2@host/x.git"),
+            "ssh://ada:***@host/x.git"
+        );
+        assert_eq!(
+            redact_url("https://ada:p%40ss@git.example/a/b"),
+            "https://ada:***@git.example/a/b"
+        );
+        for kept in [
+            "git@github.com:ada/cv.git",
+            "ssh://ada@host/x.git",
+            "/srv/cv.git",
+            "../remote.git",
+        ] {
+            assert_eq!(redact_url(kept), kept);
+        }
     }
 }
