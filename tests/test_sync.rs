@@ -1208,3 +1208,42 @@ fn a_password_in_the_remote_address_is_never_echoed() {
     out.fails_with(2);
     assert!(!out.to_string().contains("hunter2"), "{out}");
 }
+
+#[test]
+fn a_broken_cv_toml_here_does_not_stop_a_sync_from_pulling_the_fix() {
+    let two = Two::new();
+    let config = std::fs::read_to_string(two.a.join("cv.toml")).expect("cv.toml");
+    std::fs::write(
+        two.a.join("cv.toml"),
+        config.replace("level = \"mid\"", "level = \"mid"),
+    )
+    .expect("write");
+    two.git(&two.a, &["commit", "-q", "-am", "broken by hand"]);
+    // b gets it with plain git, and cv stops working there.
+    two.git(&two.a, &["push", "-q", "origin", "main"]);
+    two.git(&two.b, &["pull", "-q", "--ff-only"]);
+    two.cv(&two.b, &["log", "--title", "Refused", "--outcome", "x"])
+        .fails_with(1);
+    // A sync with the broken cv.toml pushes nothing.
+    let out = two.cv(&two.b, &["sync"]);
+    out.ok();
+    assert!(out.stderr.contains("syncing anyway"), "{out}");
+    std::fs::write(two.b.join("extra.md"), "notes\n").expect("write");
+    two.git(&two.b, &["add", "extra.md"]);
+    two.git(&two.b, &["commit", "-q", "-m", "notes"]);
+    let remote = two.remote_main();
+    let out = two.cv(&two.b, &["sync"]);
+    assert!(
+        out.fails_with(1)
+            .contains("cannot push: the ledger's cv.toml:"),
+        "{out}"
+    );
+    assert_eq!(two.remote_main(), remote, "the broken one is not spread");
+    // The fix, pushed from a, is pulled by cv sync.
+    std::fs::write(two.a.join("cv.toml"), &config).expect("write");
+    two.git(&two.a, &["commit", "-q", "-am", "fixed"]);
+    two.git(&two.a, &["push", "-q", "origin", "main"]);
+    two.cv(&two.b, &["sync"]).ok();
+    two.log(&two.b, "Works again");
+    two.assert_healthy(&two.b);
+}

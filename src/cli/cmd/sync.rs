@@ -47,7 +47,14 @@ pub enum PreferArg {
 
 /// Runs `cv sync`.
 pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
-    let ledger = ctx.ledger()?;
+    // A broken cv.toml does not stop a sync, so a fixed one can be pulled
+    // (nothing is pushed while the committed one is broken).
+    let (ledger, broken) = crate::ledger::Ledger::open_despite_config(&ctx.ledger_path()?)?;
+    if let Some(problem) = broken {
+        ctx.ui.warn(&format!(
+            "{problem}; syncing anyway, so a fixed cv.toml can be pulled"
+        ));
+    }
     let options = Options {
         prefer: args.prefer.map(|p| match p {
             PreferArg::Local => Prefer::Local,
@@ -219,6 +226,12 @@ pub fn explain(e: SyncError, root: &Path) -> CliError {
             Kind::Usage,
             vec![format!(
                 "commit it (`git -C {ledger} commit -m 'edit' -- {path}`) or undo it (`git -C {ledger} checkout -- {path}`), then `cv sync`"
+            )],
+        ),
+        SyncError::BrokenConfig { .. } => (
+            Kind::Failure,
+            vec![format!(
+                "fix cv.toml (`cv check` names the problem) and commit it (`git -C {ledger} commit -m 'fix cv.toml' -- cv.toml`), or pull a fixed one with `cv sync --prefer remote`; then `cv sync`"
             )],
         ),
         SyncError::Incoming { tracking, path, .. } => (

@@ -169,22 +169,8 @@ fn check_incoming(changes: &[Change], shown: &str) -> Result<(), SyncError> {
             let Some(bytes) = &change.content else {
                 return Err(refuse(path, format!("it removes {CONFIG_FILE}")));
             };
-            let Ok(text) = std::str::from_utf8(bytes) else {
-                return Err(refuse(
-                    path,
-                    format!("{shown}:{CONFIG_FILE} is not UTF-8 text"),
-                ));
-            };
-            let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-            if let Err(e) = toml::from_str::<Config>(text) {
-                let (line, column) = crate::entry::line_col(text, e.span().map_or(0, |s| s.start));
-                return Err(refuse(
-                    path,
-                    format!(
-                        "{shown}:{CONFIG_FILE}:{line}:{column}: {}",
-                        e.message().trim()
-                    ),
-                ));
+            if let Some(problem) = config_problem(bytes) {
+                return Err(refuse(path, format!("{shown}:{CONFIG_FILE}{problem}")));
             }
         } else if path == ".gitattributes" || path.ends_with("/.gitattributes") {
             let text = change
@@ -203,6 +189,19 @@ fn check_incoming(changes: &[Change], shown: &str) -> Result<(), SyncError> {
         }
     }
     Ok(())
+}
+
+/// What is wrong with a `cv.toml`, as `:line:column: message` (or `: …`),
+/// or `None` when it parses as a config.
+pub(super) fn config_problem(bytes: &[u8]) -> Option<String> {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Some(": it is not UTF-8 text".to_string());
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    toml::from_str::<Config>(text).err().map(|e| {
+        let (line, column) = crate::entry::line_col(text, e.span().map_or(0, |s| s.start));
+        format!(":{line}:{column}: {}", e.message().trim())
+    })
 }
 
 /// The first attribute in a `.gitattributes` text that makes git change

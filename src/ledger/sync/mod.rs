@@ -26,7 +26,9 @@ use std::path::{Path, PathBuf};
 use git2::{Oid, Repository};
 
 use self::git_cmd::{GitCmdError, GitCommand};
-use self::integrate::{count_commits, count_entries, entry_diff, integrate, publish, tree_of};
+use self::integrate::{
+    config_problem, count_commits, count_entries, entry_diff, integrate, publish, tree_of,
+};
 pub use self::join::{Joining, ProfileFlags, join};
 pub use self::merge::Prefer;
 use super::write::Writer;
@@ -130,6 +132,14 @@ pub enum SyncError {
         path: String,
         /// What is wrong, naming `<tracking>:<path>:line:col` where it can.
         problem: String,
+    },
+    /// The ledger's own committed `cv.toml` does not parse: not pushed.
+    #[error("cannot push: the ledger's {problem}{}", pulled_note(*pulled))]
+    BrokenConfig {
+        /// `cv.toml:line:col: message`.
+        problem: String,
+        /// Entries this sync brought in first.
+        pulled: usize,
     },
     /// The remote has branches, but not this ledger: someone's code, or
     /// another ledger on another branch. Nothing is pushed there.
@@ -411,6 +421,19 @@ fn cycle(ledger: &Ledger, options: &Options) -> Result<Summary, SyncError> {
         if Some(now) == theirs {
             // Nothing of ours the remote lacks.
             return Ok(summary);
+        }
+        // A broken cv.toml (committed by hand or by a plain `git pull`) is
+        // not spread: a sync runs with it, so a fix can be pulled, but
+        // pushes nothing until it parses.
+        let config = tree_of(&repo, now, root)?
+            .get_path(Path::new(super::CONFIG_FILE))
+            .ok()
+            .and_then(|e| repo.find_blob(e.id()).ok().map(|b| b.content().to_vec()));
+        if let Some(problem) = config.as_deref().and_then(config_problem) {
+            return Err(SyncError::BrokenConfig {
+                problem: format!("{}{problem}", super::CONFIG_FILE),
+                pulled: summary.pulled,
+            });
         }
         let pushed = entry_diff(
             &repo,
