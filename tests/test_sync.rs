@@ -1247,3 +1247,26 @@ fn a_broken_cv_toml_here_does_not_stop_a_sync_from_pulling_the_fix() {
     two.log(&two.b, "Works again");
     two.assert_healthy(&two.b);
 }
+
+#[test]
+fn a_cv_toml_change_is_counted_in_the_summary() {
+    let two = Two::new();
+    let config = std::fs::read_to_string(two.a.join("cv.toml")).expect("cv.toml");
+    std::fs::write(
+        two.a.join("cv.toml"),
+        config.replace("name = \"Ada\"", "name = \"Ada L\""),
+    )
+    .expect("write");
+    two.git(&two.a, &["commit", "-q", "-am", "rename"]);
+    let out = two.cv(&two.a, &["sync"]);
+    out.ok();
+    assert!(out.stderr.contains("pushed 0 entries and cv.toml"), "{out}");
+    let dry = two.cv(&two.b, &["sync", "--dry-run"]);
+    assert!(
+        dry.ok().is_empty() && dry.stderr.contains("pull 0 entries and cv.toml"),
+        "{dry}"
+    );
+    let json = two.sync(&two.b);
+    assert_eq!(json["pulled_other"][0], "cv.toml", "{json}");
+    assert_eq!(json["pushed_other"], serde_json::json!([]), "{json}");
+}

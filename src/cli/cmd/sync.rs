@@ -94,15 +94,28 @@ fn one_line(s: &Summary) -> String {
         return format!("Already up to date with {place}");
     }
     let merged = if s.merged { "; merged both sides" } else { "" };
+    let pushed = if s.pushed_other.is_empty() {
+        s.pushed.to_string()
+    } else {
+        with_others(s.pushed, &s.pushed_other)
+    };
     format!(
-        "Synced with {place}: pulled {}, pushed {}{merged}",
-        entries(s.pulled),
-        s.pushed
+        "Synced with {place}: pulled {}, pushed {pushed}{merged}",
+        with_others(s.pulled, &s.pulled_other),
     )
 }
 
 fn entries(n: usize) -> String {
     format!("{n} {}", if n == 1 { "entry" } else { "entries" })
+}
+
+/// "3 entries", or "0 entries and cv.toml" when other files moved too.
+fn with_others(n: usize, others: &[String]) -> String {
+    if others.is_empty() {
+        entries(n)
+    } else {
+        format!("{} and {}", entries(n), others.join(", "))
+    }
 }
 
 fn report_dry_run(ctx: &Ctx, s: &Summary) {
@@ -116,9 +129,9 @@ fn report_dry_run(ctx: &Ctx, s: &Summary) {
     ));
     if s.conflicts.is_empty() {
         ctx.ui.status(&format!(
-            "A sync would pull {} and push {}{}",
-            entries(s.pulled),
-            entries(s.pushed),
+            "A sync would pull {}; push {}{}",
+            with_others(s.pulled, &s.pulled_other),
+            with_others(s.pushed, &s.pushed_other),
             if s.merged {
                 ", with a merge commit"
             } else {

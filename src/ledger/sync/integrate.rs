@@ -386,31 +386,45 @@ pub(super) fn entry_id(path: &str) -> Option<String> {
     })
 }
 
-pub(super) fn count_entries(changes: &[Change]) -> usize {
-    changes.iter().filter(|c| is_entry(&c.path)).count()
+/// Entry files among `changes`, and the other files' paths.
+pub(super) fn count_entries(changes: &[Change]) -> (usize, Vec<String>) {
+    split_entries(changes.iter().map(|c| c.path.clone()))
 }
 
-/// Entry files that differ between two trees (`None`: an empty one).
+fn split_entries(paths: impl Iterator<Item = String>) -> (usize, Vec<String>) {
+    let mut entries = 0;
+    let mut others = Vec::new();
+    for path in paths {
+        if is_entry(&path) {
+            entries += 1;
+        } else {
+            others.push(path);
+        }
+    }
+    others.sort();
+    others.dedup();
+    (entries, others)
+}
+
+/// Entry files that differ between two trees (`None`: an empty one), and
+/// the other files' paths (`cv.toml`…).
 pub(super) fn entry_diff(
     repo: &Repository,
     from: Option<&Tree<'_>>,
     to: &Tree<'_>,
     root: &Path,
-) -> Result<usize, SyncError> {
+) -> Result<(usize, Vec<String>), SyncError> {
     let diff = repo
         .diff_tree_to_tree(from, Some(to), None)
         .map_err(git_err("compare trees", root))?;
-    Ok(diff
-        .deltas()
-        .filter(|d| {
-            let file = if d.status() == Delta::Deleted {
-                d.old_file()
-            } else {
-                d.new_file()
-            };
-            file.path().and_then(Path::to_str).is_some_and(is_entry)
-        })
-        .count())
+    Ok(split_entries(diff.deltas().filter_map(|d| {
+        let file = if d.status() == Delta::Deleted {
+            d.old_file()
+        } else {
+            d.new_file()
+        };
+        file.path().and_then(Path::to_str).map(str::to_string)
+    })))
 }
 
 pub(super) fn count_commits(repo: &Repository, tip: Oid, root: &Path) -> Result<usize, SyncError> {

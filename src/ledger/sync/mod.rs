@@ -254,6 +254,10 @@ pub struct Summary {
     pub pulled: usize,
     /// Entry files the remote got from the ledger.
     pub pushed: usize,
+    /// Other files (`cv.toml`…) changed in the ledger by the sync.
+    pub pulled_other: Vec<String>,
+    /// Other files (`cv.toml`…) the remote got from the ledger.
+    pub pushed_other: Vec<String>,
     /// Commits the ledger had that the remote lacked, before the sync.
     pub ahead: usize,
     /// Commits the remote had that the ledger lacked, before the sync.
@@ -377,7 +381,7 @@ fn cycle(ledger: &Ledger, options: &Options) -> Result<Summary, SyncError> {
         };
         let ours_tree = tree_of(&repo, ours, root)?;
         let (pulled, merged, conflicts, renamed) = match &integration {
-            Integration::Nothing => (0, false, Vec::new(), Vec::new()),
+            Integration::Nothing => ((0, Vec::new()), false, Vec::new(), Vec::new()),
             Integration::FastForward { changes, .. } => {
                 (count_entries(changes), false, Vec::new(), Vec::new())
             }
@@ -394,8 +398,10 @@ fn cycle(ledger: &Ledger, options: &Options) -> Result<Summary, SyncError> {
             ),
         };
         summary.renamed = renamed;
+        let (pulled, pulled_other) = pulled;
         if options.dry_run {
             summary.pulled = pulled;
+            summary.pulled_other = pulled_other;
             summary.merged = merged;
             summary.conflicts = conflicts;
             // Entries changed on our side since the common commit.
@@ -404,7 +410,8 @@ fn cycle(ledger: &Ledger, options: &Options) -> Result<Summary, SyncError> {
                 None => None,
             };
             let base_tree = base.map(|b| tree_of(&repo, b, root)).transpose()?;
-            summary.pushed = entry_diff(&repo, base_tree.as_ref(), &ours_tree, root)?;
+            (summary.pushed, summary.pushed_other) =
+                entry_diff(&repo, base_tree.as_ref(), &ours_tree, root)?;
             return Ok(summary);
         }
         if !conflicts.is_empty() {
@@ -415,6 +422,9 @@ fn cycle(ledger: &Ledger, options: &Options) -> Result<Summary, SyncError> {
         }
         lock = publish(root, lock, ours, integration, &shown)?;
         summary.pulled += pulled;
+        summary.pulled_other.extend(pulled_other);
+        summary.pulled_other.sort();
+        summary.pulled_other.dedup();
         summary.merged |= merged;
         let repo = repo::open_repo(root)?;
         let now = refs::current_branch(&repo, root)?.tip.unwrap_or(ours);
@@ -451,7 +461,7 @@ fn cycle(ledger: &Ledger, options: &Options) -> Result<Summary, SyncError> {
             &format!("refs/heads/{upstream}"),
         ) {
             Ok(()) => {
-                summary.pushed = pushed;
+                (summary.pushed, summary.pushed_other) = pushed;
                 return Ok(summary);
             }
             Err(PushError::Rejected) => {
