@@ -1047,6 +1047,13 @@ fn an_init_remote_killed_midway_can_be_run_again() {
     two.git(two.env.root(), &["init", "-q", "c"]);
     two.git(&c, &["remote", "add", "origin", two.url()]);
     two.git(&c, &["fetch", "-q", "origin"]);
+    // cv check says to run it again, not `cv init` (an unrelated ledger).
+    let out = two.cv(&c, &["check"]);
+    assert!(
+        out.fails_with(1)
+            .contains(&format!("run it again (`cv init --remote {}", two.url())),
+        "{out}"
+    );
     let out = two.cv(&c, &["init", "--remote", two.url()]);
     out.ok();
     assert!(out.stderr.contains("Cloned the ledger"), "{out}");
