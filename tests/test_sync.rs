@@ -1277,3 +1277,17 @@ fn a_cv_toml_change_is_counted_in_the_summary() {
     assert_eq!(json["pulled_other"][0], "cv.toml", "{json}");
     assert_eq!(json["pushed_other"], serde_json::json!([]), "{json}");
 }
+
+#[test]
+fn init_remote_refuses_to_clone_what_a_sync_would_refuse_to_pull() {
+    let two = Two::new();
+    std::fs::write(two.a.join(".gitattributes"), "*.toml filter=evil\n").expect("write");
+    two.git(&two.a, &["add", ".gitattributes"]);
+    two.git(&two.a, &["commit", "-q", "-m", "attributes"]);
+    two.git(&two.a, &["push", "-q", "origin", "main"]);
+    let c = two.env.root().join("c");
+    let out = two.cv(&c, &["init", "--remote", two.url()]);
+    let err = out.fails_with(1);
+    assert!(err.contains(".gitattributes:1 sets `filter=evil`"), "{out}");
+    assert!(!c.exists(), "nothing was created");
+}

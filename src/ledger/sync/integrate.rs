@@ -157,7 +157,7 @@ pub(super) fn integrate(
 /// command, `cv sync` too, would then refuse to run), or a `.gitattributes`
 /// that sets a `filter`, `ident` or `working-tree-encoding` (git would then
 /// run a program on, or rewrite, the files cv writes and reads).
-fn check_incoming(changes: &[Change], shown: &str) -> Result<(), SyncError> {
+pub(super) fn check_incoming(changes: &[Change], shown: &str) -> Result<(), SyncError> {
     let refuse = |path: &str, problem: String| SyncError::Incoming {
         tracking: shown.to_string(),
         path: path.to_string(),

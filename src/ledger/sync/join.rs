@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use git2::{Oid, Repository};
 
 use super::git_cmd::GitCmdError;
-use super::integrate::tree_of;
+use super::integrate::{change_to, changes_between, check_incoming, tree_of};
 use super::{DEFAULT_REMOTE, Git, PushError, SyncError, fetch, git_err, push};
 use crate::ledger::{CONFIG_FILE, Ledger, LedgerError, Profile, refs, repo};
 
@@ -123,6 +123,21 @@ pub fn join(root: &Path, url: &str, interactive: bool) -> Result<Joining, SyncEr
             branch: chosen.0,
         });
     }
+    // What a sync would refuse to pull, a clone refuses too: a cv.toml that
+    // does not parse, a .gitattributes that rewrites files, a link or a
+    // submodule. Checked as a pull of the whole tree into an empty one.
+    let empty = repo
+        .treebuilder(None)
+        .and_then(|b| b.write())
+        .and_then(|oid| repo.find_tree(oid))
+        .map_err(git_err("make an empty tree", root))?;
+    let changes: Vec<crate::ledger::Change> = changes_between(&repo, root, &empty, &tree)?
+        .into_iter()
+        // Only the files that are checked need reading.
+        .filter(|(path, _)| path == CONFIG_FILE || path.ends_with(".gitattributes"))
+        .map(|(path, blob)| change_to(&repo, root, path, blob))
+        .collect::<Result<_, _>>()?;
+    check_incoming(&changes, &format!("{DEFAULT_REMOTE}/{}", chosen.0))?;
     joining.found = Some(chosen);
     Ok(joining)
 }
