@@ -118,6 +118,14 @@ impl Lock {
     }
 }
 
+impl Drop for Lock {
+    fn drop(&mut self) {
+        // Who held it is no longer true once it is let go; the flock itself
+        // goes with the file.
+        let _ = self._file.set_len(0);
+    }
+}
+
 /// Takes the flock on `file`, waiting as long as another holds it (SPEC:
 /// concurrent writers all land), and saying so once, through the notice
 /// set with [`on_wait`], when that takes longer than [`WAIT_NOTICE_AFTER`].
