@@ -713,3 +713,581 @@ fn a_removal_on_one_side_is_pulled_into_a_merge() {
         two.assert_healthy(ledger);
     }
 }
+
+impl Two {
+    /// Rewrites entry `id` of `ledger` with `edit` and commits, as a person
+    /// editing the file by hand would.
+    fn edit_by_hand(&self, ledger: &Path, id: &str, edit: impl Fn(&str) -> String) {
+        let rel = format!("entries/2026/{id}.toml");
+        let path = ledger.join(&rel);
+        let text = std::fs::read_to_string(&path).expect("read entry");
+        let changed = edit(&text);
+        assert_ne!(changed, text, "the edit changed nothing");
+        std::fs::write(&path, changed).expect("write entry");
+        self.git(ledger, &["commit", "-q", "-m", "edit by hand", "--", &rel]);
+    }
+
+    fn entry_text(&self, ledger: &Path, id: &str) -> String {
+        std::fs::read_to_string(ledger.join(format!("entries/2026/{id}.toml"))).expect("entry")
+    }
+}
+
+#[test]
+fn comments_added_on_both_machines_are_all_kept() {
+    let two = Two::new();
+    let out = two.cv(
+        &two.a,
+        &[
+            "--json",
+            "log",
+            "--title",
+            "Cut latency",
+            "--customer",
+            "Acme",
+            "--outcome",
+            "shipped",
+        ],
+    );
+    let id = out.json()["id"].as_str().expect("id").to_string();
+    two.sync(&two.a);
+    two.sync(&two.b);
+    // A only comments; B changes a field and comments elsewhere.
+    two.edit_by_hand(&two.a, &id, |t| {
+        t.replace(
+            "outcome = \"shipped\"",
+            "outcome = \"shipped\" # measured on Monday",
+        ) + "# A trailing comment\n"
+    });
+    two.edit_by_hand(&two.b, &id, |t| {
+        format!(
+            "# B header comment\n{}",
+            t.replace("\"Acme\"", "\"Acme EU\"")
+        )
+    });
+    two.sync(&two.a);
+    let json = two.sync(&two.b);
+    assert_eq!(json["merged"], true, "{json}");
+    two.sync(&two.a);
+    assert_eq!(two.head(&two.a), two.head(&two.b));
+    for ledger in [&two.a, &two.b] {
+        let text = two.entry_text(ledger, &id);
+        for part in [
+            "# measured on Monday",
+            "# A trailing comment",
+            "# B header comment",
+            "customer = \"Acme EU\"",
+        ] {
+            assert!(
+                text.contains(part),
+                "{part} in {}: {text}",
+                ledger.display()
+            );
+        }
+        two.assert_healthy(ledger);
+    }
+}
+
+#[test]
+fn one_metric_changed_on_both_machines_is_a_conflict_not_two_metrics() {
+    let two = Two::new();
+    let out = two.cv(
+        &two.a,
+        &[
+            "--json",
+            "log",
+            "--title",
+            "Cut latency",
+            "--outcome",
+            "shipped",
+            "--metric",
+            "p95: 2 -> 1 s",
+        ],
+    );
+    let id = out.json()["id"].as_str().expect("id").to_string();
+    two.sync(&two.a);
+    two.sync(&two.b);
+    two.edit_by_hand(&two.a, &id, |t| t.replace("after = 1.0", "after = 0.8"));
+    two.edit_by_hand(&two.b, &id, |t| {
+        t.replace("unit = \"s\"", "unit = \"ms\"")
+            .replace("before = 2.0", "before = 2000.0")
+            .replace("after = 1.0", "after = 1000.0")
+    });
+    two.sync(&two.a);
+    let before = two.state(&two.b);
+    let out = two.cv(&two.b, &["sync"]);
+    let err = out.fails_with(1);
+    assert!(
+        err.contains(&format!("entries/2026/{id}.toml (metrics)")),
+        "{out}"
+    );
+    assert_eq!(two.state(&two.b), before);
+    let json = two
+        .cv(&two.b, &["--json", "sync", "--prefer", "local"])
+        .json();
+    assert_eq!(json["merged"], true, "{json}");
+    two.sync(&two.a);
+    for ledger in [&two.a, &two.b] {
+        let text = two.entry_text(ledger, &id);
+        assert_eq!(text.matches("[[metrics]]").count(), 1, "{text}");
+        assert!(text.contains("unit = \"ms\""), "{text}");
+        two.assert_healthy(ledger);
+    }
+}
+
+#[test]
+fn a_sync_never_pushes_into_a_remote_that_holds_something_else() {
+    let two = Two::new();
+    two.log(&two.b, "Private work");
+    // origin pointed at someone's code, whose only branch is master.
+    let (work, _) = two.env.work_repo("shop", "Initial commit");
+    two.git(&work, &["branch", "-m", "master"]);
+    let code = two.env.root().join("shop.git");
+    two.git(
+        two.env.root(),
+        &[
+            "clone",
+            "-q",
+            "--bare",
+            work.to_str().expect("utf-8"),
+            "shop.git",
+        ],
+    );
+    two.git(
+        &two.b,
+        &["remote", "set-url", "origin", code.to_str().expect("utf-8")],
+    );
+    let before = two.state(&two.b);
+    let out = two.cv(&two.b, &["sync"]);
+    let err = out.fails_with(1);
+    assert!(err.contains("is not a cv ledger"), "{out}");
+    assert!(err.contains("hint: "), "{out}");
+    assert_eq!(two.state(&two.b), before);
+    assert_eq!(
+        two.git(
+            &code,
+            &["for-each-ref", "--format=%(refname)", "refs/heads"]
+        ),
+        "refs/heads/master",
+        "nothing pushed into the code repository"
+    );
+    // A ledger on branch trunk, its origin a remote holding another ledger
+    // on main: not pushed beside it.
+    let c = two.env.root().join("c");
+    two.cv(&c, &["init", "--name", "C", "--level", "mid"]).ok();
+    two.git(&c, &["branch", "-m", "trunk"]);
+    two.git(&c, &["remote", "add", "origin", two.url()]);
+    let before = two.state(&c);
+    let out = two.cv(&c, &["sync"]);
+    let err = out.fails_with(1);
+    assert!(
+        err.contains("holds another cv ledger, on branch `main`"),
+        "{out}"
+    );
+    assert_eq!(two.state(&c), before);
+    assert_eq!(
+        two.git(
+            &two.remote,
+            &["for-each-ref", "--format=%(refname)", "refs/heads"]
+        ),
+        "refs/heads/main"
+    );
+    // An empty remote still receives a ledger.
+    two.git(two.env.root(), &["init", "-q", "--bare", "empty.git"]);
+    let empty = two.env.root().join("empty.git");
+    two.git(
+        &c,
+        &[
+            "remote",
+            "set-url",
+            "origin",
+            empty.to_str().expect("utf-8"),
+        ],
+    );
+    two.sync(&c);
+    assert_eq!(two.git(&empty, &["rev-parse", "trunk"]), two.head(&c));
+}
+
+#[test]
+fn a_broken_cv_toml_or_rewriting_gitattributes_from_the_remote_is_not_pulled() {
+    let two = Two::new();
+    // Pushed with plain git from a (cv would refuse to run there).
+    let config = std::fs::read_to_string(two.a.join("cv.toml")).expect("cv.toml");
+    std::fs::write(
+        two.a.join("cv.toml"),
+        config.replace("level = \"mid\"", "level = \"mid"),
+    )
+    .expect("write");
+    two.git(&two.a, &["commit", "-q", "-am", "broken by hand"]);
+    two.git(&two.a, &["push", "-q", "origin", "main"]);
+    let before = two.state(&two.b);
+    let out = two.cv(&two.b, &["sync"]);
+    let err = out.fails_with(1);
+    assert!(err.contains("cannot pull origin/main"), "{out}");
+    assert!(err.contains("origin/main:cv.toml:"), "file:line:col: {out}");
+    assert!(err.contains("nothing was changed"), "{out}");
+    assert_eq!(two.state(&two.b), before);
+    // b still works, and a fix pushed later is pulled.
+    two.log(&two.b, "Still works");
+    std::fs::write(two.a.join("cv.toml"), &config).expect("write");
+    two.git(&two.a, &["commit", "-q", "-am", "fixed"]);
+    two.git(&two.a, &["push", "-q", "origin", "main"]);
+    two.sync(&two.b);
+    two.assert_healthy(&two.b);
+    // A .gitattributes that runs a filter on every toml file.
+    two.sync(&two.a);
+    std::fs::write(two.a.join(".gitattributes"), "*.toml filter=evil\n").expect("write");
+    two.git(&two.a, &["add", ".gitattributes"]);
+    two.git(&two.a, &["commit", "-q", "-m", "attributes"]);
+    two.git(&two.a, &["push", "-q", "origin", "main"]);
+    let before = two.state(&two.b);
+    let out = two.cv(&two.b, &["sync"]);
+    let err = out.fails_with(1);
+    assert!(err.contains(".gitattributes:1 sets `filter=evil`"), "{out}");
+    assert_eq!(two.state(&two.b), before);
+    assert!(!two.b.join(".gitattributes").exists());
+    two.log(&two.b, "After the refusal");
+    two.assert_healthy(&two.b);
+}
+
+#[test]
+fn two_syncs_at_the_same_moment_both_land() {
+    let two = Two::new();
+    let mut ids = Vec::new();
+    for round in 0..20 {
+        ids.push(two.log(&two.a, &format!("Laptop round {round}")));
+        ids.push(two.log(&two.b, &format!("Work round {round}")));
+        let spawn = |ledger: &Path| {
+            two.env
+                .command(env!("CARGO_BIN_EXE_cv"))
+                .args(["--ledger", ledger.to_str().expect("utf-8"), "sync"])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("spawn cv sync")
+        };
+        let (a, b) = (spawn(&two.a), spawn(&two.b));
+        for (who, child) in [("a", a), ("b", b)] {
+            let out = child.wait_with_output().expect("wait");
+            assert!(
+                out.status.success(),
+                "round {round}, {who}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+    two.sync(&two.a);
+    two.sync(&two.b);
+    two.sync(&two.a);
+    let mut expected: Vec<String> = ids
+        .iter()
+        .map(|id| format!("entries/2026/{id}.toml"))
+        .collect();
+    expected.sort();
+    for ledger in [&two.a, &two.b] {
+        assert_eq!(two.entries(ledger), expected);
+        two.assert_healthy(ledger);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_write_that_waits_for_a_sync_says_so_and_then_lands() {
+    use std::os::unix::fs::PermissionsExt;
+    let two = Two::new();
+    two.log(&two.a, "To push");
+    // The push is slow (a pre-push hook that sleeps): the sync holds the
+    // ledger's lock meanwhile.
+    let marker = two.env.root().join("pushing");
+    let hook = two.a.join(".git/hooks/pre-push");
+    std::fs::create_dir_all(hook.parent().expect("hooks")).expect("mkdir");
+    std::fs::write(
+        &hook,
+        format!("#!/bin/sh\n: > '{}'\nsleep 3\n", marker.display()),
+    )
+    .expect("hook");
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let sync = two
+        .env
+        .command(env!("CARGO_BIN_EXE_cv"))
+        .args(["--ledger", two.a.to_str().expect("utf-8"), "sync"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn cv sync");
+    let start = std::time::Instant::now();
+    while !marker.exists() {
+        assert!(start.elapsed().as_secs() < 30, "the push never started");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = two.cv(
+        &two.a,
+        &["log", "--title", "While syncing", "--outcome", "x"],
+    );
+    out.ok();
+    assert!(
+        out.stderr.contains(&format!(
+            "waiting for another cv command (cv sync, pid {}) to release the ledger",
+            sync.id()
+        )),
+        "{out}"
+    );
+    assert_eq!(out.stderr.matches("waiting for").count(), 1, "once: {out}");
+    let synced = sync.wait_with_output().expect("wait");
+    assert!(synced.status.success(), "{synced:?}");
+    assert!(two.entries(&two.a).len() == 2);
+    two.assert_healthy(&two.a);
+}
+
+#[test]
+fn an_init_remote_killed_midway_can_be_run_again() {
+    let two = Two::new();
+    // What a kill during the fetch leaves: a repository with only origin
+    // and whatever was fetched, no branch, no commit.
+    let c = two.env.root().join("c");
+    two.git(two.env.root(), &["init", "-q", "c"]);
+    two.git(&c, &["remote", "add", "origin", two.url()]);
+    two.git(&c, &["fetch", "-q", "origin"]);
+    // cv check says to run it again, not `cv init` (an unrelated ledger).
+    let out = two.cv(&c, &["check"]);
+    assert!(
+        out.fails_with(1)
+            .contains(&format!("run it again (`cv init --remote {}", two.url())),
+        "{out}"
+    );
+    let out = two.cv(&c, &["init", "--remote", two.url()]);
+    out.ok();
+    assert!(out.stderr.contains("Cloned the ledger"), "{out}");
+    assert_eq!(two.head(&c), two.head(&two.a));
+    two.assert_healthy(&c);
+    // A folder with anything else in it, or a repository with commits, is
+    // still refused.
+    let d = two.env.root().join("d");
+    let (work, _) = two.env.work_repo("shop", "Initial commit");
+    two.git(
+        two.env.root(),
+        &[
+            "clone",
+            "-q",
+            "--no-checkout",
+            work.to_str().expect("utf-8"),
+            "d",
+        ],
+    );
+    assert_eq!(std::fs::read_dir(&d).expect("read").count(), 1, "only .git");
+    let before = two.git(&d, &["rev-parse", "HEAD"]);
+    let out = two.cv(&d, &["init", "--remote", two.url()]);
+    assert!(out.fails_with(2).contains("is not empty"), "{out}");
+    assert_eq!(two.git(&d, &["rev-parse", "HEAD"]), before);
+}
+
+#[test]
+fn an_entry_removed_there_and_changed_here_says_how_to_see_and_keep_the_removal() {
+    let two = Two::new();
+    let id = two.log(&two.a, "Logged twice");
+    two.sync(&two.a);
+    two.sync(&two.b);
+    two.cv(&two.a, &["rm", &id, "--yes"]).ok();
+    two.sync(&two.a);
+    two.set_outcome(&two.b, &id, "edited at work");
+    let dry = two.cv(&two.b, &["sync", "--dry-run"]);
+    dry.ok();
+    assert!(
+        dry.stderr
+            .contains("would not merge: changed here, removed there"),
+        "{dry}"
+    );
+    assert!(!dry.stderr.contains("changed changed"), "{dry}");
+    let out = two.cv(&two.b, &["sync"]);
+    let err = out.fails_with(1);
+    assert!(
+        !err.contains("show origin/main:"),
+        "a hint that fails: {out}"
+    );
+    let hint = format!("log -1 --stat origin/main -- entries/2026/{id}.toml");
+    assert!(err.contains(&hint), "{out}");
+    // The hint's command works, and --prefer remote keeps the removal.
+    two.git(
+        &two.b,
+        &[
+            "log",
+            "-1",
+            "--stat",
+            "origin/main",
+            "--",
+            &format!("entries/2026/{id}.toml"),
+        ],
+    );
+    two.cv(&two.b, &["sync", "--prefer", "remote"]).ok();
+    assert!(two.entries(&two.b).is_empty());
+    two.assert_healthy(&two.b);
+}
+
+#[test]
+fn an_untracked_file_where_the_remote_adds_one_gets_a_hint_that_works() {
+    let two = Two::new();
+    let id = two.log(&two.a, "From the laptop");
+    two.sync(&two.a);
+    let rel = format!("entries/2026/{id}.toml");
+    std::fs::create_dir_all(two.b.join("entries/2026")).expect("mkdir");
+    std::fs::write(two.b.join(&rel), "id = \"draft\"\n").expect("write");
+    let out = two.cv(&two.b, &["sync"]);
+    let err = out.fails_with(2);
+    assert!(err.contains("not in its history"), "{out}");
+    assert!(!err.contains("checkout -- "), "{out}");
+    assert!(
+        err.contains(&format!("mv {}/{rel} ", two.b.display())),
+        "{out}"
+    );
+    // Following it: the file moved aside, the sync goes through.
+    std::fs::rename(two.b.join(&rel), two.env.root().join("draft.toml")).expect("mv");
+    two.sync(&two.b);
+    two.assert_healthy(&two.b);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_push_refused_by_a_hook_shows_the_hooks_words_and_what_was_pulled() {
+    use std::os::unix::fs::PermissionsExt;
+    let two = Two::new();
+    two.log(&two.b, "From work");
+    two.sync(&two.b);
+    two.log(&two.a, "From the laptop");
+    let hook = two.a.join(".git/hooks/pre-push");
+    std::fs::create_dir_all(hook.parent().expect("hooks")).expect("mkdir");
+    std::fs::write(
+        &hook,
+        "#!/bin/sh\necho 'pushes are frozen today' >&2\nexit 1\n",
+    )
+    .expect("hook");
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let out = two.cv(&two.a, &["sync"]);
+    let err = out.fails_with(1);
+    assert!(err.contains("the 1 entry pulled is in the ledger"), "{out}");
+    assert!(err.contains("pushes are frozen today"), "{out}");
+    assert_eq!(two.entries(&two.a).len(), 2);
+    two.assert_healthy(&two.a);
+}
+
+#[test]
+fn a_password_in_the_remote_address_is_never_echoed() {
+    let two = Two::empty();
+    // The address with a password reaches the bare remote through git's
+    // own rewriting, so no network is involved.
+    let secret = "ssh://ada:hunter2@cv.example/ledger.git";
+    two.git(
+        two.env.root(),
+        &[
+            "config",
+            "--global",
+            &format!("url.{}.insteadOf", two.url()),
+            secret,
+        ],
+    );
+    let out = two.cv(&two.a, &["init", "--remote", secret, "--level", "mid"]);
+    out.ok();
+    assert!(!out.to_string().contains("hunter2"), "{out}");
+    assert!(
+        out.stderr.contains("ssh://ada:***@cv.example/ledger.git"),
+        "{out}"
+    );
+    let out = two.cv(&two.b, &["--json", "init", "--remote", secret]);
+    out.ok();
+    assert!(!out.to_string().contains("hunter2"), "{out}");
+    assert_eq!(
+        out.json()["cloned"],
+        "ssh://ada:***@cv.example/ledger.git",
+        "{out}"
+    );
+    // And in errors: a remote that is not a ledger, named in the message.
+    let (work, _) = two.env.work_repo("shop", "Initial commit");
+    let code = "ssh://ada:hunter2@code.example/shop.git";
+    two.git(
+        two.env.root(),
+        &[
+            "config",
+            "--global",
+            &format!("url.{}.insteadOf", work.display()),
+            code,
+        ],
+    );
+    let c = two.env.root().join("c");
+    let out = two.cv(&c, &["init", "--remote", code, "--level", "mid"]);
+    out.fails_with(2);
+    assert!(!out.to_string().contains("hunter2"), "{out}");
+}
+
+#[test]
+fn a_broken_cv_toml_here_does_not_stop_a_sync_from_pulling_the_fix() {
+    let two = Two::new();
+    let config = std::fs::read_to_string(two.a.join("cv.toml")).expect("cv.toml");
+    std::fs::write(
+        two.a.join("cv.toml"),
+        config.replace("level = \"mid\"", "level = \"mid"),
+    )
+    .expect("write");
+    two.git(&two.a, &["commit", "-q", "-am", "broken by hand"]);
+    // b gets it with plain git, and cv stops working there.
+    two.git(&two.a, &["push", "-q", "origin", "main"]);
+    two.git(&two.b, &["pull", "-q", "--ff-only"]);
+    two.cv(&two.b, &["log", "--title", "Refused", "--outcome", "x"])
+        .fails_with(1);
+    // A sync with the broken cv.toml pushes nothing.
+    let out = two.cv(&two.b, &["sync"]);
+    out.ok();
+    assert!(out.stderr.contains("syncing anyway"), "{out}");
+    std::fs::write(two.b.join("extra.md"), "notes\n").expect("write");
+    two.git(&two.b, &["add", "extra.md"]);
+    two.git(&two.b, &["commit", "-q", "-m", "notes"]);
+    let remote = two.remote_main();
+    let out = two.cv(&two.b, &["sync"]);
+    assert!(
+        out.fails_with(1)
+            .contains("cannot push: the ledger's cv.toml:"),
+        "{out}"
+    );
+    assert_eq!(two.remote_main(), remote, "the broken one is not spread");
+    // The fix, pushed from a, is pulled by cv sync.
+    std::fs::write(two.a.join("cv.toml"), &config).expect("write");
+    two.git(&two.a, &["commit", "-q", "-am", "fixed"]);
+    two.git(&two.a, &["push", "-q", "origin", "main"]);
+    two.cv(&two.b, &["sync"]).ok();
+    two.log(&two.b, "Works again");
+    two.assert_healthy(&two.b);
+}
+
+#[test]
+fn a_cv_toml_change_is_counted_in_the_summary() {
+    let two = Two::new();
+    let config = std::fs::read_to_string(two.a.join("cv.toml")).expect("cv.toml");
+    std::fs::write(
+        two.a.join("cv.toml"),
+        config.replace("name = \"Ada\"", "name = \"Ada L\""),
+    )
+    .expect("write");
+    two.git(&two.a, &["commit", "-q", "-am", "rename"]);
+    let out = two.cv(&two.a, &["sync"]);
+    out.ok();
+    assert!(out.stderr.contains("pushed 0 entries and cv.toml"), "{out}");
+    let dry = two.cv(&two.b, &["sync", "--dry-run"]);
+    assert!(
+        dry.ok().is_empty() && dry.stderr.contains("pull 0 entries and cv.toml"),
+        "{dry}"
+    );
+    let json = two.sync(&two.b);
+    assert_eq!(json["pulled_other"][0], "cv.toml", "{json}");
+    assert_eq!(json["pushed_other"], serde_json::json!([]), "{json}");
+}
+
+#[test]
+fn init_remote_refuses_to_clone_what_a_sync_would_refuse_to_pull() {
+    let two = Two::new();
+    std::fs::write(two.a.join(".gitattributes"), "*.toml filter=evil\n").expect("write");
+    two.git(&two.a, &["add", ".gitattributes"]);
+    two.git(&two.a, &["commit", "-q", "-m", "attributes"]);
+    two.git(&two.a, &["push", "-q", "origin", "main"]);
+    let c = two.env.root().join("c");
+    let out = two.cv(&c, &["init", "--remote", two.url()]);
+    let err = out.fails_with(1);
+    assert!(err.contains(".gitattributes:1 sets `filter=evil`"), "{out}");
+    assert!(!c.exists(), "nothing was created");
+}

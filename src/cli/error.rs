@@ -155,9 +155,15 @@ impl From<std::io::Error> for CliError {
 impl From<LedgerError> for CliError {
     fn from(e: LedgerError) -> CliError {
         let hint = match &e {
-            LedgerError::NotFound { .. } => Some(
-                "run `cv init` to create a ledger there, or point --ledger (or CV_LEDGER) at an existing one".to_string(),
-            ),
+            LedgerError::NotFound { path } => Some(match interrupted_join(path) {
+                // A `cv init --remote` that was stopped midway: `cv init`
+                // would make a new, unrelated ledger there.
+                Some(url) => format!(
+                    "an interrupted `cv init --remote` left it: run it again (`cv init --remote {url} {}`)",
+                    path.display()
+                ),
+                None => "run `cv init` to create a ledger there, or point --ledger (or CV_LEDGER) at an existing one".to_string(),
+            }),
             LedgerError::NotAFolder { .. } => Some("point --ledger (or CV_LEDGER) at a folder".to_string()),
             LedgerError::AlreadyExists { .. } => Some("use that ledger as it is, or choose another folder".to_string()),
             LedgerError::WorkRepository { .. } => Some("nothing was changed; give cv a folder of its own, e.g. `cv init ~/.local/share/cv`".to_string()),
@@ -363,4 +369,19 @@ pub fn resolve_error(what: &str, e: ResolveError) -> CliError {
             }
         }
     }
+}
+
+/// The address of `origin` when `path` holds a repository with no commit
+/// and no cv.toml but an `origin`: what a stopped `cv init --remote`
+/// leaves. Its password, if any, hidden.
+fn interrupted_join(path: &std::path::Path) -> Option<String> {
+    if path.join(crate::ledger::CONFIG_FILE).exists() {
+        return None;
+    }
+    let repo = git2::Repository::open(path.join(".git")).ok()?;
+    if repo.head().is_ok() {
+        return None;
+    }
+    let url = repo.config().ok()?.get_string("remote.origin.url").ok()?;
+    Some(crate::ledger::sync::redact_url(&url))
 }

@@ -107,9 +107,13 @@ where
     T: Into<OsString> + Clone,
 {
     install_panic_hook();
-    let parsed = command()
-        .try_get_matches_from(args)
-        .and_then(|matches| <Cli as clap::FromArgMatches>::from_arg_matches(&matches));
+    let parsed = command().try_get_matches_from(args).and_then(|matches| {
+        // A writer that waits for another says so, naming the holder; the
+        // holder is named in the lock file by this command's name.
+        let name = matches.subcommand_name().unwrap_or_default();
+        crate::ledger::lock::on_wait(format!("cv {name}"), Box::new(say_waiting));
+        <Cli as clap::FromArgMatches>::from_arg_matches(&matches)
+    });
     let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
@@ -193,6 +197,18 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::Completions(args) => cmd::completions::run(&mut ctx, &args),
         Command::Man(args) => cmd::man::run(&mut ctx, &args),
     }
+}
+
+/// What a writer prints, once, when another `cv` holds the ledger.
+#[allow(clippy::print_stderr)]
+fn say_waiting(holder: &crate::ledger::lock::Holder) {
+    let who = match (&holder.command, holder.pid) {
+        (Some(command), Some(pid)) => format!(" ({command}, pid {pid})"),
+        (Some(command), None) => format!(" ({command})"),
+        (None, Some(pid)) => format!(" (pid {pid})"),
+        (None, None) => String::new(),
+    };
+    eprintln!("waiting for another cv command{who} to release the ledger…");
 }
 
 /// Replaces Rust's panic message and backtrace with one `error:` line.

@@ -5,8 +5,9 @@
 //! Nothing here decides what to lock or when; `write.rs` does.
 
 use std::fs::{File, OpenOptions};
-use std::io::ErrorKind;
+use std::io::{ErrorKind, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use super::LedgerError;
@@ -19,6 +20,55 @@ const LEDGER_LOCK_FILE: &str = "cv-write.lock";
 /// How long a git lock held by another process is waited for. `git status`
 /// holds `index.lock` for milliseconds; a commit with a slow hook for longer.
 pub const GIT_LOCK_WAIT: Duration = Duration::from_secs(3);
+
+/// How long a writer waits for the ledger's lock before it says so.
+pub const WAIT_NOTICE_AFTER: Duration = Duration::from_secs(1);
+
+/// Who holds the ledger's lock, as its holder wrote it into the lock file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Holder {
+    /// The holder's process id.
+    pub pid: Option<u32>,
+    /// What it runs, e.g. `cv sync`.
+    pub command: Option<String>,
+}
+
+/// Called once when a writer has waited [`WAIT_NOTICE_AFTER`] for the lock.
+pub type WaitNotice = Box<dyn Fn(&Holder) + Send + Sync>;
+
+/// This process's name for itself in the lock file, and what it does when
+/// it has to wait: set once by the front end (the CLI), since the core
+/// never prints.
+static WAITING: OnceLock<(String, WaitNotice)> = OnceLock::new();
+
+/// Sets what this process writes into the lock file while it holds it
+/// (`command`, e.g. `cv sync`) and what it does when it must wait for
+/// another holder (`notice`, called once, after [`WAIT_NOTICE_AFTER`]).
+/// Only the first call counts.
+pub fn on_wait(command: impl Into<String>, notice: WaitNotice) {
+    let _ = WAITING.set((command.into(), notice));
+}
+
+impl Holder {
+    fn parse(text: &str) -> Holder {
+        let mut holder = Holder::default();
+        for line in text.lines() {
+            if let Some(pid) = line.strip_prefix("pid ") {
+                holder.pid = pid.trim().parse().ok();
+            } else if let Some(command) = line.strip_prefix("command ") {
+                // At most a line of printable text: the file is only ours
+                // by convention.
+                let command: String = command
+                    .chars()
+                    .filter(|c| !c.is_control())
+                    .take(80)
+                    .collect();
+                holder.command = (!command.is_empty()).then_some(command);
+            }
+        }
+        holder
+    }
+}
 
 /// The ledger's write lock: one `cv` writer (or sync) at a time.
 ///
@@ -36,7 +86,7 @@ impl Lock {
     pub fn acquire(common_dir: &Path) -> Result<Lock, LedgerError> {
         let path = common_dir.join(LEDGER_LOCK_FILE);
         let mut options = OpenOptions::new();
-        options.create(true).truncate(false).write(true);
+        options.create(true).truncate(false).read(true).write(true);
         // Never block opening it (a FIFO put there would hang every write)
         // nor follow a link out of the git dir.
         #[cfg(unix)]
@@ -56,8 +106,54 @@ impl Lock {
                 "it is not a regular file",
             )));
         }
-        file.lock().map_err(LedgerError::io("lock", &path))?;
+        wait_for(&file, &path)?;
+        // Who holds it, for a writer that has to wait (a report only: the
+        // flock is the lock, whatever the file says).
+        let command = WAITING.get().map_or("cv", |(c, _)| c.as_str());
+        let _ = file.set_len(0).and_then(|()| {
+            (&file).seek(SeekFrom::Start(0))?;
+            (&file).write_all(format!("pid {}\ncommand {command}\n", std::process::id()).as_bytes())
+        });
         Ok(Lock { _file: file })
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        // Who held it is no longer true once it is let go; the flock itself
+        // goes with the file.
+        let _ = self._file.set_len(0);
+    }
+}
+
+/// Takes the flock on `file`, waiting as long as another holds it (SPEC:
+/// concurrent writers all land), and saying so once, through the notice
+/// set with [`on_wait`], when that takes longer than [`WAIT_NOTICE_AFTER`].
+fn wait_for(file: &File, path: &Path) -> Result<(), LedgerError> {
+    let Some((_, notice)) = WAITING.get() else {
+        return file.lock().map_err(LedgerError::io("lock", path));
+    };
+    let start = Instant::now();
+    let mut pause = Duration::from_millis(1);
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(()),
+            Err(std::fs::TryLockError::WouldBlock) => {}
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(LedgerError::io("lock", path)(e));
+            }
+        }
+        if start.elapsed() >= WAIT_NOTICE_AFTER {
+            let mut text = String::new();
+            let _ = (&*file)
+                .seek(SeekFrom::Start(0))
+                .and_then(|_| (&*file).take(4096).read_to_string(&mut text));
+            notice(&Holder::parse(&text));
+            // Said once; from here the kernel wakes us when it is free.
+            return file.lock().map_err(LedgerError::io("lock", path));
+        }
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(Duration::from_millis(50));
     }
 }
 
@@ -224,6 +320,18 @@ fn remove_quietly(path: &Path) -> std::io::Result<()> {
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_holder_is_read_from_the_lock_file() {
+        assert_eq!(
+            Holder::parse("pid 42\ncommand cv sync\n"),
+            Holder {
+                pid: Some(42),
+                command: Some("cv sync".into())
+            }
+        );
+        assert_eq!(Holder::parse("garbage"), Holder::default());
+    }
 
     #[test]
     fn a_held_lock_is_reported_by_name_and_left_alone() {

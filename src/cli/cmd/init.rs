@@ -62,8 +62,8 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
         .transpose()?;
     let joining = match &args.remote {
         Some(url) => {
-            let joining =
-                sync::join(&path, url, ctx.ui.can_prompt()).map_err(|e| explain(e, &path))?;
+            let joining = sync::join(&path, url, ctx.ui.can_prompt())
+                .map_err(|e| explain_join(e, &path, url))?;
             if joining.remote_has_ledger() {
                 return clone(ctx, args, joining, target, url);
             }
@@ -120,7 +120,9 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
         target,
     };
     let ledger = match joining {
-        Some(joining) => joining.create(&profile).map_err(|e| explain(e, &path))?,
+        Some(joining) => joining
+            .create(&profile)
+            .map_err(|e| explain_join(e, &path, args.remote.as_deref().unwrap_or_default()))?,
         None => Ledger::init(&path, &profile)?,
     };
     if ctx.global.json {
@@ -133,7 +135,8 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
         .status(&format!("Created a ledger at {}", ledger.root().display()));
     if let Some(url) = &args.remote {
         ctx.ui.status(&format!(
-            "Pushed it to {url}; `cv sync` carries entries both ways"
+            "Pushed it to {}; `cv sync` carries entries both ways",
+            sync::redact_url(url)
         ));
     }
     ctx.ui.hint(
@@ -165,9 +168,11 @@ fn clone(
         target,
     };
     let root = ctx.ledger_path()?;
+    // A password in the address is never echoed.
+    let url = &sync::redact_url(url);
     let (ledger, changed) = joining
         .clone_ledger(&flags)
-        .map_err(|e| explain(e, args.path.as_deref().unwrap_or(&root)))?;
+        .map_err(|e| explain_join(e, args.path.as_deref().unwrap_or(&root), url))?;
     if ctx.global.json {
         return ctx.ui.out_json(&serde_json::json!({
             "path": ledger.root(),
@@ -187,6 +192,34 @@ fn clone(
         ));
     }
     Ok(())
+}
+
+/// A failed `cv init --remote` removed the folder's contents (or the
+/// folder) it made: hints name the remote, never `git -C` that folder.
+fn explain_join(e: sync::SyncError, path: &std::path::Path, url: &str) -> CliError {
+    let shown = sync::redact_url(url);
+    let hint = match &e {
+        sync::SyncError::Fetch { .. } => Some(format!(
+            "check the address and that your git can reach it (`git ls-remote {shown}`), then `cv init --remote` again"
+        )),
+        sync::SyncError::Push { .. } => Some(
+            "nothing was kept here; once the remote accepts a push (git's message says why it did not), run `cv init --remote` again"
+                .to_string(),
+        ),
+        _ => None,
+    };
+    let mut error = explain(e, path);
+    if let Some(hint) = hint {
+        error.hints = vec![hint];
+    }
+    // git may quote the address back, password and all.
+    if shown != url {
+        let hide = |text: &mut String| *text = text.replace(url, &shown);
+        hide(&mut error.message);
+        error.causes.iter_mut().for_each(hide);
+        error.hints.iter_mut().for_each(hide);
+    }
+    error
 }
 
 fn prompt_level() -> Result<LevelId, CliError> {

@@ -47,7 +47,14 @@ pub enum PreferArg {
 
 /// Runs `cv sync`.
 pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
-    let ledger = ctx.ledger()?;
+    // A broken cv.toml does not stop a sync, so a fixed one can be pulled
+    // (nothing is pushed while the committed one is broken).
+    let (ledger, broken) = crate::ledger::Ledger::open_despite_config(&ctx.ledger_path()?)?;
+    if let Some(problem) = broken {
+        ctx.ui.warn(&format!(
+            "{problem}; syncing anyway, so a fixed cv.toml can be pulled"
+        ));
+    }
     let options = Options {
         prefer: args.prefer.map(|p| match p {
             PreferArg::Local => Prefer::Local,
@@ -87,15 +94,28 @@ fn one_line(s: &Summary) -> String {
         return format!("Already up to date with {place}");
     }
     let merged = if s.merged { "; merged both sides" } else { "" };
+    let pushed = if s.pushed_other.is_empty() {
+        s.pushed.to_string()
+    } else {
+        with_others(s.pushed, &s.pushed_other)
+    };
     format!(
-        "Synced with {place}: pulled {}, pushed {}{merged}",
-        entries(s.pulled),
-        s.pushed
+        "Synced with {place}: pulled {}, pushed {pushed}{merged}",
+        with_others(s.pulled, &s.pulled_other),
     )
 }
 
 fn entries(n: usize) -> String {
     format!("{n} {}", if n == 1 { "entry" } else { "entries" })
+}
+
+/// "3 entries", or "0 entries and cv.toml" when other files moved too.
+fn with_others(n: usize, others: &[String]) -> String {
+    if others.is_empty() {
+        entries(n)
+    } else {
+        format!("{} and {}", entries(n), others.join(", "))
+    }
 }
 
 fn report_dry_run(ctx: &Ctx, s: &Summary) {
@@ -109,9 +129,9 @@ fn report_dry_run(ctx: &Ctx, s: &Summary) {
     ));
     if s.conflicts.is_empty() {
         ctx.ui.status(&format!(
-            "A sync would pull {} and push {}{}",
-            entries(s.pulled),
-            entries(s.pushed),
+            "A sync would pull {}; push {}{}",
+            with_others(s.pulled, &s.pulled_other),
+            with_others(s.pushed, &s.pushed_other),
             if s.merged {
                 ", with a merge commit"
             } else {
@@ -120,11 +140,12 @@ fn report_dry_run(ctx: &Ctx, s: &Summary) {
         ));
     } else {
         for c in &s.conflicts {
-            ctx.ui.warn(&format!(
-                "{} would not merge: both sides changed {}",
-                c.path,
+            let what = if c.is_removal() {
                 c.fields.join(", ")
-            ));
+            } else {
+                format!("both sides changed {}", c.fields.join(", "))
+            };
+            ctx.ui.warn(&format!("{} would not merge: {what}", c.path));
         }
         ctx.ui
             .hint("`cv sync --prefer local` or `--prefer remote` decides those fields");
@@ -174,13 +195,22 @@ pub fn explain(e: SyncError, root: &Path) -> CliError {
                 Some(id) => format!("`cv edit {id}`"),
                 None => format!("editing {}", first.path),
             };
+            let see = if first.fields.iter().any(|f| f == sync::REMOVED_THERE) {
+                // Nothing to show at the tip there: the removal is a commit.
+                format!(
+                    "yours is intact in the ledger; {tracking} removed it (`git -C {ledger} log -1 --stat {tracking} -- {}` shows where): `cv sync --prefer remote` keeps the removal, `--prefer local` keeps yours",
+                    first.path
+                )
+            } else {
+                format!(
+                    "both versions are intact: yours in the ledger, the other in {tracking} (`git -C {ledger} show {tracking}:{}`)",
+                    first.path
+                )
+            };
             (
                 Kind::Failure,
                 vec![
-                    format!(
-                        "both versions are intact: yours in the ledger, the other in {tracking} (`git -C {ledger} show {tracking}:{}`)",
-                        first.path
-                    ),
+                    see,
                     format!(
                         "keep one side's value of each field both changed with `cv sync --prefer local` or `cv sync --prefer remote`, or make yours agree with the other ({edit}), then `cv sync`"
                     ),
@@ -195,11 +225,53 @@ pub fn explain(e: SyncError, root: &Path) -> CliError {
             Kind::Failure,
             vec!["replace it with a regular file on the remote's branch, or sync this ledger with git itself".into()],
         ),
-        SyncError::Uncommitted { path } => (
+        SyncError::Uncommitted {
+            path,
+            untracked: true,
+        } => (
+            Kind::Usage,
+            vec![format!(
+                "move it out of the ledger (`mv {ledger}/{path} ~/{}`), then `cv sync`, and compare it with what the remote has",
+                path.rsplit('/').next().unwrap_or(path)
+            )],
+        ),
+        SyncError::Uncommitted { path, .. } => (
             Kind::Usage,
             vec![format!(
                 "commit it (`git -C {ledger} commit -m 'edit' -- {path}`) or undo it (`git -C {ledger} checkout -- {path}`), then `cv sync`"
             )],
+        ),
+        SyncError::BrokenConfig { .. } => (
+            Kind::Failure,
+            vec![format!(
+                "fix cv.toml (`cv check` names the problem) and commit it (`git -C {ledger} commit -m 'fix cv.toml' -- cv.toml`), or pull a fixed one with `cv sync --prefer remote`; then `cv sync`"
+            )],
+        ),
+        SyncError::Incoming { tracking, path, .. } => (
+            Kind::Failure,
+            vec![
+                format!(
+                    "the ledger is as it was; see the remote's file with `git -C {ledger} show {tracking}:{path}`"
+                ),
+                format!(
+                    "fix {path} on the machine that pushed it (`cv check` there names the problem), then `cv sync` here"
+                ),
+            ],
+        ),
+        SyncError::ForeignRemote {
+            remote,
+            ledger_branch,
+            ..
+        } => (
+            Kind::Failure,
+            match ledger_branch {
+                Some(other) => vec![format!(
+                    "its `{other}` was not made from this ledger: to use that one, clone it into a new folder (`cv init --remote URL PATH`); to keep this one apart, give it its own empty repository (`git -C {ledger} remote set-url {remote} URL`)"
+                )],
+                None => vec![format!(
+                    "check where `{remote}` points (`git -C {ledger} remote get-url {remote}`) and point it at this ledger's own remote or an empty repository (`git -C {ledger} remote set-url {remote} URL`)"
+                )],
+            },
         ),
         SyncError::NotEmpty { .. } => (
             Kind::Usage,

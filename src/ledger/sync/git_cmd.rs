@@ -173,13 +173,28 @@ fn message_of(stderr: &str, status: std::process::ExitStatus) -> String {
         .collect();
     let chosen = if important.is_empty() {
         lines.last().copied().into_iter().collect()
+    } else if important
+        .iter()
+        .all(|l| l.starts_with("failed to push some refs"))
+    {
+        // Only git's summary: the reason is in the lines before it, a
+        // hook's own words (`pre-push`, or the server's as `remote: …`).
+        let reasons: Vec<&str> = lines
+            .iter()
+            .copied()
+            .filter(|l| {
+                !l.starts_with("error: ") && !l.starts_with("fatal: ") && !l.starts_with("To ")
+            })
+            .collect();
+        let from = reasons.len().saturating_sub(3);
+        reasons[from..].iter().copied().chain(important).collect()
     } else {
         important
     };
     if chosen.is_empty() {
         return format!("it exited with {status}");
     }
-    chosen.into_iter().take(3).collect::<Vec<_>>().join("; ")
+    chosen.into_iter().take(4).collect::<Vec<_>>().join("; ")
 }
 
 #[cfg(test)]

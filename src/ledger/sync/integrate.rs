@@ -8,9 +8,10 @@ use git2::{Delta, FileMode, Oid, Repository, Tree};
 
 use super::merge::{self, Prefer};
 use super::{Conflict, Integration, Renamed, SyncError, git_err};
+use crate::ledger::config::Config;
 use crate::ledger::files::read_if_present;
 use crate::ledger::write::{Join, Writer};
-use crate::ledger::{Change, ENTRIES_DIR, Lock};
+use crate::ledger::{CONFIG_FILE, Change, ENTRIES_DIR, Lock};
 
 /// Works out, in memory, what bringing `theirs` into `ours` takes.
 pub(super) fn integrate(
@@ -40,10 +41,11 @@ pub(super) fn integrate(
     let ours_tree = tree_of(repo, ours, root)?;
     let theirs_tree = tree_of(repo, theirs, root)?;
     if base == ours {
-        let changes = changes_between(repo, root, &ours_tree, &theirs_tree)?
+        let changes: Vec<Change> = changes_between(repo, root, &ours_tree, &theirs_tree)?
             .into_iter()
             .map(|(path, theirs)| change_to(repo, root, path, theirs))
             .collect::<Result<_, _>>()?;
+        check_incoming(&changes, shown)?;
         return Ok(Integration::FastForward { theirs, changes });
     }
     let base_tree = tree_of(repo, base, root)?;
@@ -68,9 +70,9 @@ pub(super) fn integrate(
         };
         let (Some(o), Some(t)) = (o, t) else {
             let what = if o.is_none() {
-                "removed here, changed there"
+                super::REMOVED_HERE
             } else {
-                "changed here, removed there"
+                super::REMOVED_THERE
             };
             match prefer {
                 Some(Prefer::Local) => {}
@@ -141,11 +143,83 @@ pub(super) fn integrate(
             Err(fields) => conflicts.push(conflict(fields)),
         }
     }
+    check_incoming(&changes, shown)?;
     Ok(Integration::Merge {
         theirs,
         changes,
         conflicts,
         renamed,
+    })
+}
+
+/// Refuses changes that would leave the ledger unusable or rewritten
+/// behind cv's back: a `cv.toml` removed or not parsing as a config (every
+/// command, `cv sync` too, would then refuse to run), or a `.gitattributes`
+/// that sets a `filter`, `ident` or `working-tree-encoding` (git would then
+/// run a program on, or rewrite, the files cv writes and reads).
+pub(super) fn check_incoming(changes: &[Change], shown: &str) -> Result<(), SyncError> {
+    let refuse = |path: &str, problem: String| SyncError::Incoming {
+        tracking: shown.to_string(),
+        path: path.to_string(),
+        problem,
+    };
+    for change in changes {
+        let path = change.path.as_str();
+        if path == CONFIG_FILE {
+            let Some(bytes) = &change.content else {
+                return Err(refuse(path, format!("it removes {CONFIG_FILE}")));
+            };
+            if let Some(problem) = config_problem(bytes) {
+                return Err(refuse(path, format!("{shown}:{CONFIG_FILE}{problem}")));
+            }
+        } else if path == ".gitattributes" || path.ends_with("/.gitattributes") {
+            let text = change
+                .content
+                .as_deref()
+                .map(String::from_utf8_lossy)
+                .unwrap_or_default();
+            if let Some((n, attr)) = rewriting_attribute(&text) {
+                return Err(refuse(
+                    path,
+                    format!(
+                        "{shown}:{path}:{n} sets `{attr}`, which makes git rewrite the ledger's files; cv pulls no filter, ident or working-tree-encoding attributes"
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// What is wrong with a `cv.toml`, as `:line:column: message` (or `: …`),
+/// or `None` when it parses as a config.
+pub(super) fn config_problem(bytes: &[u8]) -> Option<String> {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Some(": it is not UTF-8 text".to_string());
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    toml::from_str::<Config>(text).err().map(|e| {
+        let (line, column) = crate::entry::line_col(text, e.span().map_or(0, |s| s.start));
+        format!(":{line}:{column}: {}", e.message().trim())
+    })
+}
+
+/// The first attribute in a `.gitattributes` text that makes git change
+/// file content on checkout or add, with its line number.
+fn rewriting_attribute(text: &str) -> Option<(usize, String)> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            return None;
+        }
+        // The pattern first (maybe quoted), then attributes; a macro
+        // (`[attr]name …`) is checked the same way.
+        line.split_whitespace().skip(1).find_map(|attr| {
+            let name = attr.split('=').next().unwrap_or(attr);
+            ["filter", "ident", "working-tree-encoding"]
+                .contains(&name)
+                .then(|| (i + 1, attr.to_string()))
+        })
     })
 }
 
@@ -276,6 +350,7 @@ pub(super) fn publish(
         if dirty {
             return Err(SyncError::Uncommitted {
                 path: change.path.clone(),
+                untracked: in_head.is_none(),
             });
         }
     }
@@ -311,31 +386,45 @@ pub(super) fn entry_id(path: &str) -> Option<String> {
     })
 }
 
-pub(super) fn count_entries(changes: &[Change]) -> usize {
-    changes.iter().filter(|c| is_entry(&c.path)).count()
+/// Entry files among `changes`, and the other files' paths.
+pub(super) fn count_entries(changes: &[Change]) -> (usize, Vec<String>) {
+    split_entries(changes.iter().map(|c| c.path.clone()))
 }
 
-/// Entry files that differ between two trees (`None`: an empty one).
+fn split_entries(paths: impl Iterator<Item = String>) -> (usize, Vec<String>) {
+    let mut entries = 0;
+    let mut others = Vec::new();
+    for path in paths {
+        if is_entry(&path) {
+            entries += 1;
+        } else {
+            others.push(path);
+        }
+    }
+    others.sort();
+    others.dedup();
+    (entries, others)
+}
+
+/// Entry files that differ between two trees (`None`: an empty one), and
+/// the other files' paths (`cv.toml`…).
 pub(super) fn entry_diff(
     repo: &Repository,
     from: Option<&Tree<'_>>,
     to: &Tree<'_>,
     root: &Path,
-) -> Result<usize, SyncError> {
+) -> Result<(usize, Vec<String>), SyncError> {
     let diff = repo
         .diff_tree_to_tree(from, Some(to), None)
         .map_err(git_err("compare trees", root))?;
-    Ok(diff
-        .deltas()
-        .filter(|d| {
-            let file = if d.status() == Delta::Deleted {
-                d.old_file()
-            } else {
-                d.new_file()
-            };
-            file.path().and_then(Path::to_str).is_some_and(is_entry)
-        })
-        .count())
+    Ok(split_entries(diff.deltas().filter_map(|d| {
+        let file = if d.status() == Delta::Deleted {
+            d.old_file()
+        } else {
+            d.new_file()
+        };
+        file.path().and_then(Path::to_str).map(str::to_string)
+    })))
 }
 
 pub(super) fn count_commits(repo: &Repository, tip: Oid, root: &Path) -> Result<usize, SyncError> {
@@ -347,6 +436,19 @@ pub(super) fn count_commits(repo: &Repository, tip: Oid, root: &Path) -> Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn attributes_that_rewrite_files_are_found() {
+        assert_eq!(
+            rewriting_attribute("# ok\n*.md text\n*.toml filter=evil\n"),
+            Some((3, "filter=evil".to_string()))
+        );
+        assert_eq!(
+            rewriting_attribute("[attr]x ident\n"),
+            Some((1, "ident".to_string()))
+        );
+        assert_eq!(rewriting_attribute("*.toml -ident text eol=lf\n"), None);
+    }
 
     #[test]
     fn entry_paths_are_told_from_other_files() {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use git2::{Oid, Repository};
 
 use super::git_cmd::GitCmdError;
-use super::integrate::tree_of;
+use super::integrate::{change_to, changes_between, check_incoming, tree_of};
 use super::{DEFAULT_REMOTE, Git, PushError, SyncError, fetch, git_err, push};
 use crate::ledger::{CONFIG_FILE, Ledger, LedgerError, Profile, refs, repo};
 
@@ -50,11 +50,21 @@ pub fn join(root: &Path, url: &str, interactive: bool) -> Result<Joining, SyncEr
             }
             .into());
         }
-        let mut children = std::fs::read_dir(root).map_err(LedgerError::io("read", root))?;
-        if children.next().is_some() {
-            return Err(SyncError::NotEmpty {
-                path: root.to_path_buf(),
-            });
+        let children: Vec<std::ffi::OsString> = std::fs::read_dir(root)
+            .map_err(LedgerError::io("read", root))?
+            .filter_map(Result::ok)
+            .map(|c| c.file_name())
+            .collect();
+        if !children.is_empty() {
+            if !left_by_an_interrupted_join(root, &children) {
+                return Err(SyncError::NotEmpty {
+                    path: root.to_path_buf(),
+                });
+            }
+            // What a killed `cv init --remote` left: a repository with no
+            // commit of its own. Nothing in it to keep; start again.
+            let git_dir = root.join(".git");
+            std::fs::remove_dir_all(&git_dir).map_err(LedgerError::io("remove", &git_dir))?;
         }
     }
     crate::ledger::refuse_foreign_repository(root)?;
@@ -109,12 +119,50 @@ pub fn join(root: &Path, url: &str, interactive: bool) -> Result<Joining, SyncEr
     let tree = tree_of(&repo, chosen.1, root)?;
     if tree.get_path(Path::new(CONFIG_FILE)).is_err() {
         return Err(SyncError::NotALedger {
-            url: url.to_string(),
+            url: super::redact_url(&url),
             branch: chosen.0,
         });
     }
+    // What a sync would refuse to pull, a clone refuses too: a cv.toml that
+    // does not parse, a .gitattributes that rewrites files, a link or a
+    // submodule. Checked as a pull of the whole tree into an empty one.
+    let empty = repo
+        .treebuilder(None)
+        .and_then(|b| b.write())
+        .and_then(|oid| repo.find_tree(oid))
+        .map_err(git_err("make an empty tree", root))?;
+    let changes: Vec<crate::ledger::Change> = changes_between(&repo, root, &empty, &tree)?
+        .into_iter()
+        // Only the files that are checked need reading.
+        .filter(|(path, _)| path == CONFIG_FILE || path.ends_with(".gitattributes"))
+        .map(|(path, blob)| change_to(&repo, root, path, blob))
+        .collect::<Result<_, _>>()?;
+    check_incoming(&changes, &format!("{DEFAULT_REMOTE}/{}", chosen.0))?;
     joining.found = Some(chosen);
     Ok(joining)
+}
+
+/// Whether `root` holds only what a `cv init --remote` killed midway (say
+/// during its fetch) leaves: a `.git` folder and nothing else, whose
+/// repository has no branch and no commit checked out. Such a folder is
+/// started again rather than refused as not empty, which would leave the
+/// user nothing but `cv init`, an unrelated ledger.
+fn left_by_an_interrupted_join(root: &Path, children: &[std::ffi::OsString]) -> bool {
+    let git_dir = root.join(".git");
+    if children != [std::ffi::OsString::from(".git")]
+        || !std::fs::symlink_metadata(&git_dir).is_ok_and(|m| m.is_dir())
+    {
+        return false;
+    }
+    let Ok(repo) = Repository::open(&git_dir) else {
+        return false;
+    };
+    let no_branch = repo
+        .references_glob("refs/heads/*")
+        .map(|mut refs| refs.next().is_none())
+        .unwrap_or(false);
+    let unborn = matches!(repo.head(), Err(e) if e.code() == git2::ErrorCode::UnbornBranch);
+    no_branch && unborn && !repo.is_bare()
 }
 
 /// The branch the remote's HEAD names, if it says.
@@ -178,7 +226,7 @@ impl Joining {
     ) -> Result<(Ledger, Vec<&'static str>), SyncError> {
         let Some((branch, tip)) = self.found.clone() else {
             return Err(SyncError::NotALedger {
-                url: self.url.clone(),
+                url: super::redact_url(&self.url),
                 branch: String::new(),
             });
         };
@@ -191,7 +239,7 @@ impl Joining {
         let mut checkout = git2::build::CheckoutBuilder::new();
         checkout.force();
         repo.checkout_head(Some(&mut checkout))
-            .map_err(git_err("check out the ledger", &root))?;
+            .map_err(git_err("check out the remote's branch", &root))?;
         self.track(&repo, &name)?;
         let ledger = Ledger::open(&root)?;
         let text = crate::ledger::read_settings_file(&root.join(CONFIG_FILE))?;

@@ -26,7 +26,9 @@ use std::path::{Path, PathBuf};
 use git2::{Oid, Repository};
 
 use self::git_cmd::{GitCmdError, GitCommand};
-use self::integrate::{count_commits, count_entries, entry_diff, integrate, publish, tree_of};
+use self::integrate::{
+    config_problem, count_commits, count_entries, entry_diff, integrate, publish, tree_of,
+};
 pub use self::join::{Joining, ProfileFlags, join};
 pub use self::merge::Prefer;
 use super::write::Writer;
@@ -108,11 +110,49 @@ pub enum SyncError {
     },
     /// A file the sync must change has uncommitted changes.
     #[error(
-        "{path} has changes that are not committed, and the sync would change it; nothing was changed"
+        "{path} {}, and the sync would {}; nothing was changed",
+        if *untracked { "is in the ledger's folder but not in its history" } else { "has changes that are not committed" },
+        if *untracked { "put the remote's file there" } else { "change it" }
     )]
     Uncommitted {
         /// Path in the ledger.
         path: String,
+        /// The file is not in HEAD at all (git: untracked).
+        untracked: bool,
+    },
+    /// The remote's side holds a file cv will not pull: a `cv.toml` that
+    /// does not parse (every command would then refuse to run, `cv sync`
+    /// included, so the fix could not be pulled), or a `.gitattributes`
+    /// that would make git rewrite files behind cv's back.
+    #[error("cannot pull {tracking}: {problem}; nothing was changed")]
+    Incoming {
+        /// The remote-tracking ref.
+        tracking: String,
+        /// The file, e.g. `cv.toml`.
+        path: String,
+        /// What is wrong, naming `<tracking>:<path>:line:col` where it can.
+        problem: String,
+    },
+    /// The ledger's own committed `cv.toml` does not parse: not pushed.
+    #[error("cannot push: the ledger's {problem}{}", pulled_note(*pulled))]
+    BrokenConfig {
+        /// `cv.toml:line:col: message`.
+        problem: String,
+        /// Entries this sync brought in first.
+        pulled: usize,
+    },
+    /// The remote has branches, but not this ledger: someone's code, or
+    /// another ledger on another branch. Nothing is pushed there.
+    #[error("`{remote}` ({url}) {reason}; nothing was changed")]
+    ForeignRemote {
+        /// The remote's name.
+        remote: String,
+        /// Its URL, any password hidden.
+        url: String,
+        /// What it holds instead, e.g. "is not a cv ledger: …".
+        reason: String,
+        /// The branch of a ledger found there, if any.
+        ledger_branch: Option<String>,
     },
     /// `cv init --remote` into a folder that holds something.
     #[error("{} is not empty; `cv init --remote` needs a new or empty folder", path.display())]
@@ -136,8 +176,9 @@ fn pulled_note(pulled: usize) -> String {
     match pulled {
         0 => String::new(),
         n => format!(
-            " (the {n} {} pulled are in the ledger)",
-            plural(n, "entry", "entries")
+            " (the {n} {} pulled {} in the ledger)",
+            plural(n, "entry", "entries"),
+            plural(n, "is", "are")
         ),
     }
 }
@@ -152,6 +193,22 @@ fn describe(conflicts: &[Conflict]) -> String {
         .map(|c| format!("{} ({})", c.path, c.fields.join(", ")))
         .collect();
     format!("both sides changed {}", files.join("; "))
+}
+
+/// What a file removed on one side and changed on the other says in its
+/// `fields`.
+pub const REMOVED_THERE: &str = "changed here, removed there";
+/// The other way round.
+pub const REMOVED_HERE: &str = "removed here, changed there";
+
+impl Conflict {
+    /// Whether one side removed the file (so `fields` says that, not
+    /// which fields).
+    pub fn is_removal(&self) -> bool {
+        self.fields
+            .iter()
+            .any(|f| f == REMOVED_THERE || f == REMOVED_HERE)
+    }
 }
 
 /// One file both sides changed in ways that do not merge.
@@ -197,6 +254,10 @@ pub struct Summary {
     pub pulled: usize,
     /// Entry files the remote got from the ledger.
     pub pushed: usize,
+    /// Other files (`cv.toml`…) changed in the ledger by the sync.
+    pub pulled_other: Vec<String>,
+    /// Other files (`cv.toml`…) the remote got from the ledger.
+    pub pushed_other: Vec<String>,
     /// Commits the ledger had that the remote lacked, before the sync.
     pub ahead: usize,
     /// Commits the remote had that the ledger lacked, before the sync.
@@ -304,6 +365,7 @@ fn cycle(ledger: &Ledger, options: &Options) -> Result<Summary, SyncError> {
             .ok_or_else(|| SyncError::Unrelated {
                 tracking: shown.clone(),
             })?;
+        refuse_foreign(&repo, root, &remote, &upstream, ours)?;
         let theirs = repo.refname_to_id(&tracking).ok();
         if cycle == 1 {
             (summary.ahead, summary.behind) = match theirs {
@@ -319,7 +381,7 @@ fn cycle(ledger: &Ledger, options: &Options) -> Result<Summary, SyncError> {
         };
         let ours_tree = tree_of(&repo, ours, root)?;
         let (pulled, merged, conflicts, renamed) = match &integration {
-            Integration::Nothing => (0, false, Vec::new(), Vec::new()),
+            Integration::Nothing => ((0, Vec::new()), false, Vec::new(), Vec::new()),
             Integration::FastForward { changes, .. } => {
                 (count_entries(changes), false, Vec::new(), Vec::new())
             }
@@ -336,8 +398,10 @@ fn cycle(ledger: &Ledger, options: &Options) -> Result<Summary, SyncError> {
             ),
         };
         summary.renamed = renamed;
+        let (pulled, pulled_other) = pulled;
         if options.dry_run {
             summary.pulled = pulled;
+            summary.pulled_other = pulled_other;
             summary.merged = merged;
             summary.conflicts = conflicts;
             // Entries changed on our side since the common commit.
@@ -346,7 +410,8 @@ fn cycle(ledger: &Ledger, options: &Options) -> Result<Summary, SyncError> {
                 None => None,
             };
             let base_tree = base.map(|b| tree_of(&repo, b, root)).transpose()?;
-            summary.pushed = entry_diff(&repo, base_tree.as_ref(), &ours_tree, root)?;
+            (summary.pushed, summary.pushed_other) =
+                entry_diff(&repo, base_tree.as_ref(), &ours_tree, root)?;
             return Ok(summary);
         }
         if !conflicts.is_empty() {
@@ -357,12 +422,28 @@ fn cycle(ledger: &Ledger, options: &Options) -> Result<Summary, SyncError> {
         }
         lock = publish(root, lock, ours, integration, &shown)?;
         summary.pulled += pulled;
+        summary.pulled_other.extend(pulled_other);
+        summary.pulled_other.sort();
+        summary.pulled_other.dedup();
         summary.merged |= merged;
         let repo = repo::open_repo(root)?;
         let now = refs::current_branch(&repo, root)?.tip.unwrap_or(ours);
         if Some(now) == theirs {
             // Nothing of ours the remote lacks.
             return Ok(summary);
+        }
+        // A broken cv.toml (committed by hand or by a plain `git pull`) is
+        // not spread: a sync runs with it, so a fix can be pulled, but
+        // pushes nothing until it parses.
+        let config = tree_of(&repo, now, root)?
+            .get_path(Path::new(super::CONFIG_FILE))
+            .ok()
+            .and_then(|e| repo.find_blob(e.id()).ok().map(|b| b.content().to_vec()));
+        if let Some(problem) = config.as_deref().and_then(config_problem) {
+            return Err(SyncError::BrokenConfig {
+                problem: format!("{}{problem}", super::CONFIG_FILE),
+                pulled: summary.pulled,
+            });
         }
         let pushed = entry_diff(
             &repo,
@@ -380,10 +461,13 @@ fn cycle(ledger: &Ledger, options: &Options) -> Result<Summary, SyncError> {
             &format!("refs/heads/{upstream}"),
         ) {
             Ok(()) => {
-                summary.pushed = pushed;
+                (summary.pushed, summary.pushed_other) = pushed;
                 return Ok(summary);
             }
-            Err(PushError::Rejected) => continue,
+            Err(PushError::Rejected) => {
+                pause_before_retry(cycle);
+                continue;
+            }
             Err(PushError::Failed(source)) => {
                 return Err(SyncError::Push {
                     remote,
@@ -395,6 +479,104 @@ fn cycle(ledger: &Ledger, options: &Options) -> Result<Summary, SyncError> {
     }
     drop(lock);
     Err(SyncError::KeptMoving { remote })
+}
+
+/// Refuses a remote that has branches but does not hold this ledger: its
+/// branch `upstream` is missing or holds no `cv.toml`, and no branch of it
+/// shares history with ours. Pushing there would put a private ledger into
+/// someone's code repository, or a second, unrelated ledger beside one. An
+/// empty remote (no branches) is fine: it receives the ledger.
+fn refuse_foreign(
+    repo: &Repository,
+    root: &Path,
+    remote: &str,
+    upstream: &str,
+    ours: Oid,
+) -> Result<(), SyncError> {
+    let prefix = format!("refs/remotes/{remote}/");
+    let branches: Vec<(String, Oid)> = repo
+        .references_glob(&format!("{prefix}*"))
+        .map_err(git_err("list the remote's branches", root))?
+        .filter_map(Result::ok)
+        .filter_map(|r| {
+            let name = r.name().ok()?.strip_prefix(&prefix)?.to_string();
+            (name != "HEAD").then_some((name, r.target()?))
+        })
+        .collect();
+    let holds_ledger = |tip: Oid| {
+        tree_of(repo, tip, root).is_ok_and(|t| t.get_path(Path::new(super::CONFIG_FILE)).is_ok())
+    };
+    let url = repo
+        .config()
+        .and_then(|c| c.get_string(&format!("remote.{remote}.url")))
+        .map(|u| redact_url(&u))
+        .unwrap_or_else(|_| remote.to_string());
+    let refuse = |reason: String, ledger_branch: Option<String>| SyncError::ForeignRemote {
+        remote: remote.to_string(),
+        url: url.clone(),
+        reason,
+        ledger_branch,
+    };
+    if let Some((_, tip)) = branches.iter().find(|(b, _)| b == upstream) {
+        if holds_ledger(*tip) {
+            return Ok(());
+        }
+        let unrelated = *tip != ours && repo.merge_base(ours, *tip).is_err();
+        return Err(refuse(
+            format!(
+                "is not a cv ledger: its branch `{upstream}` holds no cv.toml{}",
+                if unrelated {
+                    " and shares no history with this ledger"
+                } else {
+                    ""
+                }
+            ),
+            None,
+        ));
+    }
+    // Our branch is not there yet: fine on an empty remote, or one that
+    // holds this ledger (shared history) under another branch.
+    if branches.is_empty()
+        || branches
+            .iter()
+            .any(|(_, tip)| *tip == ours || repo.merge_base(ours, *tip).is_ok())
+    {
+        return Ok(());
+    }
+    Err(match branches.iter().find(|(_, tip)| holds_ledger(*tip)) {
+        Some((other, _)) => refuse(
+            format!(
+                "holds another cv ledger, on branch `{other}`, and this ledger syncs branch `{upstream}`"
+            ),
+            Some(other.clone()),
+        ),
+        None => refuse(
+            format!(
+                "is not a cv ledger: it has branches ({}) but no `{upstream}`, and none holds a cv.toml",
+                branches
+                    .iter()
+                    .map(|(b, _)| format!("`{b}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            None,
+        ),
+    })
+}
+
+/// A remote's URL for messages: any password in it replaced by `***`
+/// (`ssh://ada:***@host/…`); the user name is kept, it says whose.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            if parsed.set_password(Some("***")).is_ok() {
+                parsed.to_string()
+            } else {
+                url.to_string()
+            }
+        }
+        _ => url.to_string(),
+    }
 }
 
 /// The remote the branch tracks (`branch.<name>.remote`), else `origin`
@@ -467,17 +649,45 @@ fn push(git: &Git<'_>, remote: &str, branch: &str, to: &str) -> Result<(), PushE
         .run();
     match result {
         Ok(_) => Ok(()),
-        Err(GitCmdError::Failed { stdout, .. })
-            if stdout.lines().any(|l| {
-                // `--porcelain`: `!<TAB>from:to<TAB>[rejected] (fetch first)`;
-                // a hook's refusal is `[remote rejected]`, not this.
-                l.starts_with('!') && l.contains("\t[rejected]")
-            }) =>
-        {
-            Err(PushError::Rejected)
-        }
+        Err(GitCmdError::Failed {
+            ref stdout,
+            ref message,
+            ..
+        }) if moved_meanwhile(stdout, message) => Err(PushError::Rejected),
         Err(e) => Err(PushError::Failed(e)),
     }
+}
+
+/// Whether a failed push failed because the remote's branch moved since
+/// the fetch: someone pushed first (`[rejected] (fetch first)`), or pushed
+/// at the same moment, so the remote could not lock or compare-and-swap
+/// the ref (`[remote rejected] (failed to update ref)`, `cannot lock ref`,
+/// `incorrect old value`). A hook's refusal is `[remote rejected]` with
+/// its own reason, and is not retried.
+fn moved_meanwhile(stdout: &str, message: &str) -> bool {
+    const RACES: &[&str] = &[
+        "failed to update ref",
+        "cannot lock ref",
+        "incorrect old value",
+        "failed to lock",
+    ];
+    let race = |text: &str| RACES.iter().any(|r| text.contains(r));
+    // `--porcelain`: `!<TAB>from:to<TAB>[rejected] (fetch first)`.
+    stdout.lines().any(|l| {
+        l.starts_with('!')
+            && (l.contains("\t[rejected]") || (l.contains("\t[remote rejected]") && race(l)))
+    }) || race(message)
+}
+
+/// A short pause before another cycle, different for each process, so two
+/// syncs that collided on the remote do not collide again in step.
+fn pause_before_retry(cycle: usize) {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let jitter = u64::from((nanos ^ std::process::id().wrapping_mul(2_654_435_761)) % 150);
+    let cycle = u64::try_from(cycle).unwrap_or(1);
+    std::thread::sleep(std::time::Duration::from_millis(cycle * 50 + jitter));
 }
 
 fn git_err(action: impl Into<String>, root: &Path) -> impl FnOnce(git2::Error) -> LedgerError {
@@ -487,5 +697,30 @@ fn git_err(action: impl Into<String>, root: &Path) -> impl FnOnce(git2::Error) -
         action,
         path,
         source,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_password_in_an_address_is_hidden_and_nothing_else_changes() {
+        assert_eq!(
+            redact_url("ssh://ada:hunter2@host/x.git"),
+            "ssh://ada:***@host/x.git"
+        );
+        assert_eq!(
+            redact_url("https://ada:p%40ss@git.example/a/b"),
+            "https://ada:***@git.example/a/b"
+        );
+        for kept in [
+            "git@github.com:ada/cv.git",
+            "ssh://ada@host/x.git",
+            "/srv/cv.git",
+            "../remote.git",
+        ] {
+            assert_eq!(redact_url(kept), kept);
+        }
     }
 }
