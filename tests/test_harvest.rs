@@ -607,3 +607,96 @@ fn a_pr_shorthand_is_not_resolved_in_the_ledger() {
     assert!(run.fails_with(2).contains("in the ledger itself"), "{run}");
     assert_eq!(env.ledger_state(), before);
 }
+
+/// Second attack round: an octopus merge's fifth parent and beyond are
+/// walked; with `--all`, a merged branch that still exists keeps its
+/// commits in the request's group; a shallow clone is walked to its
+/// boundary, not refused.
+#[test]
+fn octopus_parents_kept_branches_and_shallow_clones() {
+    let env = TestEnv::new();
+    env.init();
+    let (repo, _) = env.work_repo("shop", "Initial import");
+    let email = ["--author", "test@example.com", "--since", "2000-01-01"];
+    let mut octopus = Vec::new();
+    for i in 1..=6 {
+        env.git(&repo, &["switch", "-q", "-c", &format!("b{i}"), "main"]);
+        env.git(
+            &repo,
+            &["commit", "-q", "--allow-empty", "-m", &format!("oct{i}")],
+        );
+        octopus.push(env.git(&repo, &["rev-parse", "HEAD"]).trim().to_string());
+    }
+    env.git(&repo, &["switch", "-q", "main"]);
+    let branches: Vec<String> = (1..=6).map(|i| format!("b{i}")).collect();
+    let mut merge = vec!["merge", "-q", "--no-ff", "-m", "Merge octopus"];
+    merge.extend(branches.iter().map(String::as_str));
+    env.git(&repo, &merge);
+    for b in &branches {
+        env.git(&repo, &["branch", "-q", "-D", b]);
+    }
+    env.git(&repo, &["switch", "-q", "-c", "feat"]);
+    env.git(
+        &repo,
+        &["commit", "-q", "--allow-empty", "-m", "Feature work"],
+    );
+    let feature = env.git(&repo, &["rev-parse", "HEAD"]).trim().to_string();
+    env.git(&repo, &["switch", "-q", "main"]);
+    env.git(
+        &repo,
+        &[
+            "merge",
+            "-q",
+            "--no-ff",
+            "feat",
+            "-m",
+            "Merge pull request #11 from t/feat",
+        ],
+    );
+
+    let mut args = vec!["harvest", "--json", "--all"];
+    args.extend(email);
+    let found = env.cv_in(&repo, &args).json();
+    let shas: Vec<&str> = found
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|c| c["sha"].as_str())
+        .collect();
+    for sha in &octopus {
+        assert!(
+            shas.contains(&sha.as_str()),
+            "octopus parent {sha} missed:\n{found}"
+        );
+    }
+    let pr_of = |sha: &str| {
+        found
+            .as_array()
+            .expect("array")
+            .iter()
+            .find(|c| c["sha"] == sha)
+            .map(|c| c["pr"].clone())
+    };
+    assert_eq!(pr_of(&feature), Some(serde_json::json!(11)), "{found}");
+
+    let shallow = env.root().join("work").join("shallow");
+    env.git(
+        &env.root().join("work"),
+        &[
+            "clone",
+            "-q",
+            "--depth",
+            "2",
+            &format!("file://{}", repo.display()),
+            shallow.to_str().expect("utf-8"),
+        ],
+    );
+    let mut args = vec!["harvest", "--json"];
+    args.extend(email);
+    let run = env.cv_in(&shallow, &args);
+    let listed = run.json();
+    assert!(
+        listed.as_array().is_some_and(|a| !a.is_empty()),
+        "a shallow clone is walked to its boundary:\n{run}"
+    );
+}

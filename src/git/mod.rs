@@ -11,6 +11,7 @@ use git2::Repository;
 
 use crate::links::{normalize_remote, pr_number_from_message};
 
+mod mailmap;
 mod walk;
 
 pub use self::walk::{AuthoredCommit, MergedIn, Walked};
@@ -106,7 +107,9 @@ struct Branches {
     reachable: HashSet<git2::Oid>,
     /// For each commit a `This reverts commit <sha>` line names, the
     /// commits that say it.
-    reverted_by: HashMap<git2::Oid, Vec<git2::Oid>>,
+    /// Keyed by the SHA as the revert line wrote it: whole, or the short
+    /// form `git revert --reference` writes.
+    reverted_by: HashMap<String, Vec<git2::Oid>>,
     /// The standing revert of each commit asked about so far (memo).
     standing: std::cell::RefCell<HashMap<git2::Oid, Option<git2::Oid>>>,
 }
@@ -224,20 +227,16 @@ impl WorkRepo {
             }
         }
         let mut reachable = HashSet::new();
-        let mut reverted_by: HashMap<git2::Oid, Vec<git2::Oid>> = HashMap::new();
+        let mut reverted_by: HashMap<String, Vec<git2::Oid>> = HashMap::new();
         for oid in walk {
             let oid = oid?;
             reachable.insert(oid);
             let commit = self.repo.find_commit(oid)?;
+            // A short SHA is matched against the commits asked about, not
+            // resolved in the object store, where a tree or blob sharing
+            // the prefix would make it ambiguous.
             for named in reverted_shas(commit.message_bytes()) {
-                // `git revert --reference` names the commit by a short SHA.
-                let target = match git2::Oid::from_str(&named) {
-                    Ok(full) if named.len() == 40 => Some(full),
-                    _ => self.repo.find_commit_by_prefix(&named).ok().map(|c| c.id()),
-                };
-                if let Some(target) = target {
-                    reverted_by.entry(target).or_default().push(oid);
-                }
+                reverted_by.entry(named).or_default().push(oid);
             }
         }
         Ok(Branches {
@@ -254,8 +253,15 @@ impl WorkRepo {
             Ok(oid) if sha.len() == 40 => oid,
             _ => return CommitState::NotFound,
         };
-        if self.repo.find_commit(oid).is_err() {
-            return CommitState::NotFound;
+        match self.repo.find_commit(oid) {
+            Ok(_) => {}
+            Err(e) if e.code() == git2::ErrorCode::NotFound => return CommitState::NotFound,
+            // There, but unreadable (a corrupt object): not "missing".
+            Err(e) => {
+                return CommitState::Unreadable {
+                    why: e.message().to_string(),
+                };
+            }
         }
         let branches = match self.branches() {
             Ok(branches) => branches,
@@ -272,6 +278,17 @@ impl WorkRepo {
 }
 
 impl Branches {
+    /// The commits whose revert line names `sha`, whole or by a prefix of
+    /// seven digits or more.
+    fn reverters(&self, sha: git2::Oid) -> Vec<git2::Oid> {
+        let hex = sha.to_string();
+        (7..=hex.len())
+            .filter_map(|n| self.reverted_by.get(&hex[..n]))
+            .flatten()
+            .copied()
+            .collect()
+    }
+
     /// The commit that reverts `target` and still stands. A revert names the
     /// commit, so it comes after it: any revert on a branch counts, unless
     /// it was itself reverted (the change reapplied), and so on down the
@@ -287,7 +304,7 @@ impl Branches {
                 continue;
             }
             open.insert(sha);
-            let by = self.reverted_by.get(&sha).map_or(&[][..], Vec::as_slice);
+            let by = self.reverters(sha);
             // A reverter still open would be a loop of reverts, which
             // content-addressed commits cannot form; it counts for nothing.
             if let Some(&next) = by

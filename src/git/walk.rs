@@ -12,6 +12,7 @@
 
 use std::collections::{BinaryHeap, HashMap, HashSet};
 
+use super::mailmap::Mailmap;
 use super::{GitError, WorkRepo};
 use crate::links::pr_number_from_message;
 
@@ -120,22 +121,21 @@ impl Graph {
     }
 
     /// The merge each of `commits` came in through: for every request
-    /// merge on the first-parent line of a tip, the commits its other
-    /// parents reach before they meet that line. Oldest merge first, and a
-    /// commit keeps the first that claims it, so a branch stacked on an
-    /// earlier request does not take that request's commits. All in memory,
-    /// over what the walk read: no second walk of the repository.
-    fn merged_in(
-        &self,
-        tips: &[git2::Oid],
-        commits: &[AuthoredCommit],
-    ) -> HashMap<String, MergedIn> {
+    /// merge, the commits its other parents reach before they meet a line
+    /// that merges land on (the first-parent line below a request merge).
+    /// Oldest merge first, and a commit keeps the first that claims it, so
+    /// a branch stacked on an earlier request does not take that request's
+    /// commits. The lines are found from the merges themselves, not from
+    /// the tips: with `--all`, a merged branch that still exists is a tip,
+    /// but its commits are still the request's. All in memory, over what
+    /// the walk read: no second walk of the repository.
+    fn merged_in(&self, commits: &[AuthoredCommit]) -> HashMap<String, MergedIn> {
         if self.merges.is_empty() {
             return HashMap::new();
         }
         let mut mainline: HashSet<Sha, ShaHash> = HashSet::default();
-        for tip in tips {
-            let mut at = Some(sha_of(*tip));
+        for (merge, _) in &self.merges {
+            let mut at = Some(*merge);
             while let Some(sha) = at {
                 if !mainline.insert(sha) {
                     break;
@@ -145,9 +145,6 @@ impl Graph {
         }
         let mut claimed: HashMap<Sha, usize, ShaHash> = HashMap::default();
         for (index, (merge, _)) in self.merges.iter().enumerate().rev() {
-            if !mainline.contains(merge) {
-                continue;
-            }
             let mut stack: Vec<Sha> = self
                 .parents_of(merge)
                 .map(|p| p.iter().skip(1).copied().collect())
@@ -243,38 +240,24 @@ impl WorkRepo {
             };
             tips.push(head.id());
         }
-        let mailmap = self.repo.mailmap().ok();
+        let mailmap = Mailmap::load(&self.repo);
         let cutoff = since
             .and_hms_opt(0, 0, 0)
             .map_or(i64::MIN, |t| t.and_utc().timestamp());
-        // Whose a commit is, through libgit2 and the mailmap: the author's
-        // email to report when it is one of `wanted`. git compares mailmap
-        // emails case-insensitively and libgit2 does not: an address with
-        // capitals is asked again in lower case.
+        // Whose a commit is, through the mailmap (names and emails in any
+        // case, as git matches them): the author's email to report when it
+        // is one of `wanted`.
         let whose = |commit: &git2::Commit<'_>| -> Option<String> {
             let author = commit.author();
             let raw = author.email_bytes().to_ascii_lowercase();
-            let resolve = |sig: &git2::Signature<'_>| {
-                mailmap
-                    .as_ref()?
-                    .resolve_signature(sig)
-                    .ok()
-                    .map(|s| s.email_bytes().to_ascii_lowercase())
-            };
-            let mut mapped = resolve(&author);
-            if mapped.as_deref() == Some(&raw[..]) && raw != author.email_bytes() {
-                let lower = String::from_utf8_lossy(&raw).into_owned();
-                let name = String::from_utf8_lossy(author.name_bytes()).into_owned();
-                if let Ok(sig) = git2::Signature::new(&name, &lower, &author.when()) {
-                    mapped = resolve(&sig).or(mapped);
-                }
-            }
+            let mapped = mailmap.email_for(author.name_bytes(), author.email_bytes());
             wanted
                 .iter()
-                .any(|w| *w == raw || Some(w) == mapped.as_ref())
-                .then(|| String::from_utf8_lossy(mapped.as_deref().unwrap_or(&raw)).into_owned())
+                .any(|w| *w == raw || Some(w.as_slice()) == mapped.as_deref().map(str::as_bytes))
+                .then(|| mapped.unwrap_or_else(|| String::from_utf8_lossy(&raw).into_owned()))
         };
         let odb = self.repo.odb().map_err(failed)?;
+        let shallow = shallow_boundary(self.repo.commondir());
         // libgit2's object cache would keep every commit read and free them
         // all when the repository is dropped: off while the walk reads each
         // commit once itself.
@@ -333,6 +316,8 @@ impl WorkRepo {
                 past = 0;
             }
             let parents: Parents = match &next.body {
+                // A shallow clone's boundary: its parents were not fetched.
+                _ if shallow.contains(&sha_of(next.oid)) => Parents::default(),
                 Body::Raw(_, raw) => raw.parents.clone(),
                 Body::Parsed(commit) => commit.parent_ids().map(sha_of).collect(),
             };
@@ -393,7 +378,7 @@ impl WorkRepo {
             });
         }
         out.sort_by(|a, b| b.time.cmp(&a.time).then_with(|| a.sha.cmp(&b.sha)));
-        let merged_in = graph.merged_in(&tips, &out);
+        let merged_in = graph.merged_in(&out);
         Ok(Walked {
             commits: out,
             merged_in,
@@ -401,12 +386,13 @@ impl WorkRepo {
     }
 }
 
-/// Up to four parents inline, not a `Vec` per commit; an octopus merge
-/// beyond that keeps its first four, which is all the grouping needs.
+/// A commit's parents: up to four inline, not a `Vec` per commit; an
+/// octopus merge's further parents in `more`.
 #[derive(Default, Clone)]
 struct Parents {
     shas: [Sha; 4],
     len: usize,
+    more: Vec<Sha>,
 }
 
 impl Parents {
@@ -414,15 +400,17 @@ impl Parents {
         if self.len < self.shas.len() {
             self.shas[self.len] = sha;
             self.len += 1;
+        } else {
+            self.more.push(sha);
         }
     }
 
     fn len(&self) -> usize {
-        self.len
+        self.len + self.more.len()
     }
 
-    fn iter(&self) -> std::slice::Iter<'_, Sha> {
-        self.shas[..self.len].iter()
+    fn iter(&self) -> impl Iterator<Item = &Sha> {
+        self.shas[..self.len].iter().chain(&self.more)
     }
 }
 
@@ -519,7 +507,7 @@ struct RawCommit {
 
 impl PartialEq for Parents {
     fn eq(&self, other: &Self) -> bool {
-        self.shas[..self.len] == other.shas[..other.len]
+        self.iter().eq(other.iter())
     }
 }
 
@@ -611,6 +599,18 @@ fn message_at(data: &[u8], start: usize) -> &[u8] {
         .position(|&b| b != b'\n')
         .unwrap_or(message.len());
     &message[first..]
+}
+
+/// The commits a shallow clone has without their parents, from git's
+/// `shallow` file (none in a full clone).
+fn shallow_boundary(common_dir: &std::path::Path) -> HashSet<Sha, ShaHash> {
+    std::fs::read(common_dir.join("shallow"))
+        .map(|text| {
+            text.split(|&b| b == b'\n')
+                .filter_map(|line| sha_from_hex(line.trim_ascii()))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// A 40-digit hex SHA as bytes; `None` for anything else (libgit2 refuses a

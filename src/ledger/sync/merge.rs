@@ -98,12 +98,27 @@ pub fn merge_toml(
                 doc.set_trailing(new);
             }
         }
-        lost |= !added
-            .difference(&comments_of(&doc))
-            .collect::<Vec<_>>()
-            .is_empty();
+        let left: Vec<String> = added.difference(&comments_of(&doc)).cloned().collect();
+        if left.is_empty() {
+            continue;
+        }
+        if prefer.is_none() {
+            lost = true;
+            continue;
+        }
+        // A side was chosen for the fields, not against the other side's
+        // words: a comment with no place left goes to the end of the file.
+        let mut trailing = doc.trailing().as_str().unwrap_or("").to_string();
+        if !trailing.is_empty() && !trailing.ends_with('\n') {
+            trailing.push('\n');
+        }
+        for line in left {
+            trailing.push_str(&line);
+            trailing.push('\n');
+        }
+        doc.set_trailing(trailing);
     }
-    if lost && prefer.is_none() {
+    if lost {
         return Err(vec![COMMENTS_CONFLICT.to_string()]);
     }
     Ok(doc.to_string())
@@ -633,6 +648,10 @@ unit = \"s\"
             merge_toml(Some(BASE), &ours, &theirs, None),
             Err(vec![COMMENTS_CONFLICT.to_string()])
         );
-        assert!(merge_toml(Some(BASE), &ours, &theirs, Some(Prefer::Local)).is_ok());
+        // A side preferred decides the fields; the other side's comment is
+        // still kept, at the end of the file.
+        let merged = merge_toml(Some(BASE), &ours, &theirs, Some(Prefer::Local)).expect("merged");
+        assert!(merged.contains("# mine"), "{merged}");
+        assert!(merged.contains("# theirs"), "{merged}");
     }
 }
