@@ -138,6 +138,8 @@ async def main(cv, ledger, repo, sha):
             check(isinstance(harvested, list), "harvest", harvested)
             # Each candidate says where it was read, for log's `repo`.
             check(all(c.get("path") for c in harvested), "harvest path", harvested)
+            # A list parameter given as one string is taken as that one.
+            check(await call(session, "harvest", {"repo": repo}) == harvested, "harvest repo string")
 
             # Bad calls: each an error result in cv's words, none a commit.
             await refused(

@@ -677,6 +677,13 @@ fn a_ledger_made_without_a_remote_syncs_once_one_is_added() {
     assert_eq!(json["pushed"].as_u64(), Some(1), "{json}");
     let first = two.head(&ledger);
     assert_eq!(two.remote_main(), first);
+    // The first push set the branch's upstream, as `git push -u` does, so
+    // plain git in the ledger knows where it syncs.
+    assert_eq!(
+        two.git(&ledger, &["rev-parse", "--abbrev-ref", "main@{upstream}"])
+            .trim(),
+        "origin/main"
+    );
     // The branch it tracks, as `git pull` reads it, is the one synced with.
     two.git(&ledger, &["config", "branch.main.remote", "origin"]);
     two.git(

@@ -233,10 +233,10 @@ pub struct ShowParams {
 #[serde(deny_unknown_fields)]
 pub struct HarvestParams {
     /// Work repositories to walk, as absolute paths (`~/` is expanded). Default: the server's current directory's repository, else those in the ledger's cv.toml `[repos]`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "one_or_many")]
     pub repo: Vec<String>,
     /// Whose commits, by email. Default: the profile's emails, else the repository's user.email.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "one_or_many")]
     pub author: Vec<String>,
     /// Commits on or after this date: YYYY-MM-DD, today, yesterday, N days|weeks|months|years ago, last monday…last sunday, last week|month|quarter|year. Default: 90 days ago.
     #[serde(default)]
@@ -244,6 +244,25 @@ pub struct HarvestParams {
     /// Walk every local branch, not only HEAD.
     #[serde(default)]
     pub all: bool,
+}
+
+/// A list parameter given as one string is that string alone: agents
+/// often send `"repo": "/src/shop"` where the schema says a list, and
+/// refusing it would only cost a retry.
+fn one_or_many<'de, D>(deserializer: D) -> Result<Vec<String>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(deserializer)? {
+        OneOrMany::One(one) => vec![one],
+        OneOrMany::Many(many) => many,
+    })
 }
 
 /// An error result whose text is not yet cv's `error:` line (rmcp's own,
@@ -287,25 +306,25 @@ pub struct LogParams {
     #[serde(default)]
     pub outcome: Option<String>,
     /// Measurements, each 'NAME: BEFORE -> AFTER UNIT' with plain decimal numbers (a dot, no comma), either number optional, e.g. "p95 checkout latency: 2.1 -> 0.8 s" or "signups: -> 40".
-    #[serde(default, alias = "metrics")]
+    #[serde(default, alias = "metrics", deserialize_with = "one_or_many")]
     pub metric: Vec<String>,
     /// Framework items this evidences: full ids as the `levels` tool lists them (e.g. "mid.signal.defines-success-criteria"), or an unambiguous suffix of one. The `signal` items of the user's level are what readiness counts.
-    #[serde(default, alias = "signals")]
+    #[serde(default, alias = "signals", deserialize_with = "one_or_many")]
     pub signal: Vec<String>,
     /// Tags, free words to group entries by, e.g. "performance".
-    #[serde(default, alias = "tags")]
+    #[serde(default, alias = "tags", deserialize_with = "one_or_many")]
     pub tag: Vec<String>,
     /// Commits that prove it: a full or short SHA, a branch or HEAD, resolved in `repo` to the full SHA, remote URL and summary.
-    #[serde(default, alias = "commits")]
+    #[serde(default, alias = "commits", deserialize_with = "one_or_many")]
     pub commit: Vec<String>,
     /// The work repository `commit` and PR shorthands are resolved in, as an absolute path (`~/` is expanded). Default: the server's current directory's repository. Never the ledger itself.
     #[serde(default)]
     pub repo: Option<String>,
     /// Pull/merge requests: their web address (e.g. `https://github.com/acme/shop/pull/4312`), or `#N` / `owner/repo#N` in the work repository's forge.
-    #[serde(default, alias = "prs")]
+    #[serde(default, alias = "prs", deserialize_with = "one_or_many")]
     pub pr: Vec<String>,
     /// Any other address that backs it: a dashboard, a ticket, a document (https://…).
-    #[serde(default, alias = "urls")]
+    #[serde(default, alias = "urls", deserialize_with = "one_or_many")]
     pub url: Vec<String>,
     /// Free text: anything else worth keeping about it (context, caveats, who else took part).
     #[serde(default)]
@@ -325,16 +344,16 @@ pub struct LinkParams {
     /// The entry's id (as `log` or `list` returns it), or an unambiguous part of it in whole words.
     pub id: String,
     /// Commits that prove it: a full or short SHA, a branch or HEAD, resolved in `repo`.
-    #[serde(default, alias = "commits")]
+    #[serde(default, alias = "commits", deserialize_with = "one_or_many")]
     pub commit: Vec<String>,
     /// The work repository `commit` and PR shorthands are resolved in, as an absolute path (`~/` is expanded). Default: the server's current directory's repository.
     #[serde(default)]
     pub repo: Option<String>,
     /// Pull/merge requests: their web address, or `#N` / `owner/repo#N` in the work repository's forge.
-    #[serde(default, alias = "prs")]
+    #[serde(default, alias = "prs", deserialize_with = "one_or_many")]
     pub pr: Vec<String>,
     /// Any other address that backs it (https://…).
-    #[serde(default, alias = "urls")]
+    #[serde(default, alias = "urls", deserialize_with = "one_or_many")]
     pub url: Vec<String>,
 }
 

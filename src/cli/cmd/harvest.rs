@@ -71,14 +71,30 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
     }
     let mut t = table::plain(&ctx.ui, &["date", "commit", "summary"]);
     for group in harvest::groups(&found) {
-        for (i, c) in group.iter().enumerate() {
-            let mut summary = table::cell(&c.summary);
-            if i == 0
-                && let Some(pr) = c.pr
-                && !summary.ends_with(&format!("(#{pr})"))
-            {
-                summary = format!("PR #{pr}: {summary}");
-            }
+        // A request's group opens with a line naming it and its title (the
+        // one --pick proposes); its commits follow, indented.
+        if let Some(pr) = group[0].pr
+            && (group.len() > 1 || !group[0].summary.ends_with(&format!("(#{pr})")))
+        {
+            let title = harvest::proposed_title(&group).unwrap_or_default();
+            let commits = if group.len() == 1 {
+                "commit"
+            } else {
+                "commits"
+            };
+            t.add_row(vec![
+                group[0].date.to_string(),
+                format!("PR #{pr}"),
+                format!("{} ({} {commits})", table::cell(&title), group.len()),
+            ]);
+        }
+        let indent = if group[0].pr.is_some() && group.len() > 1 {
+            "  "
+        } else {
+            ""
+        };
+        for c in &group {
+            let mut summary = format!("{indent}{}", table::cell(&c.summary));
             if let Some(value) = &c.customer_value {
                 summary.push_str(&format!(" — Customer-Value: {}", table::cell(value)));
             }

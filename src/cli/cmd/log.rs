@@ -144,8 +144,15 @@ where
 /// What a saved entry still lacks to prove anything, for the status line.
 pub fn proof_note(saved: &Entry) -> &'static str {
     match (saved.has_proof(), saved.signals.is_empty()) {
-        (true, _) => "",
+        (true, false) => "",
+        // The report counts entries by the signals they list: without one,
+        // the proof shows nowhere.
+        (true, true) => {
+            " (no signal yet: the report shows it under none; `cv edit` adds one, `cv levels` lists them)"
+        }
         (false, false) => " (no link or metric yet: it claims its signals but does not prove them)",
-        (false, true) => " (no signal, link or metric yet: `cv link` adds proof)",
+        (false, true) => {
+            " (no signal, link or metric yet: `cv link` adds proof, `cv edit` a signal)"
+        }
     }
 }

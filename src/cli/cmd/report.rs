@@ -62,7 +62,7 @@ pub struct Args {
 pub enum Format {
     /// A readable summary with tables
     Table,
-    /// The report model as JSON (shape in SPEC §5)
+    /// The report model as JSON (shape in docs/readiness.md)
     Json,
     /// A promotion packet in Markdown: each item with the entries and links behind it
     Md,

@@ -462,6 +462,7 @@ fn cycle(ledger: &Ledger, options: &Options) -> Result<Summary, SyncError> {
         ) {
             Ok(()) => {
                 (summary.pushed, summary.pushed_other) = pushed;
+                track_if_untracked(&repo, &branch.name, &remote, &upstream);
                 return Ok(summary);
             }
             Err(PushError::Rejected) => {
@@ -593,6 +594,25 @@ fn remote_of(repo: &Repository, branch: &str) -> Option<String> {
         .get_string(&format!("remote.{DEFAULT_REMOTE}.url"))
         .ok()
         .map(|_| DEFAULT_REMOTE.to_string())
+}
+
+/// After a first push, makes the branch track what it pushed to, as
+/// `git push -u` would, so plain `git pull` and `git status` in the ledger
+/// know its remote. A branch that tracks something already is left alone;
+/// this is a convenience, so a failure to write the config is not an error.
+fn track_if_untracked(repo: &Repository, branch: &str, remote: &str, upstream: &str) {
+    let Ok(mut config) = repo.config() else {
+        return;
+    };
+    let branch = branch.strip_prefix("refs/heads/").unwrap_or(branch);
+    let upstream = upstream.strip_prefix("refs/heads/").unwrap_or(upstream);
+    let merge = format!("branch.{branch}.merge");
+    if config.get_string(&merge).is_ok() {
+        return;
+    }
+    let _ = config
+        .set_str(&format!("branch.{branch}.remote"), remote)
+        .and_then(|()| config.set_str(&merge, &format!("refs/heads/{upstream}")));
 }
 
 /// The ledger's repository, for running the user's `git` on it.
