@@ -3,10 +3,11 @@
 //! `git log --author`; and the `--pick` inbox driven at a pseudo-terminal.
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 
+use expectrl::session::OsSession;
 use expectrl::{Eof, Expect, Session};
 
 use crate::common::TestEnv;
@@ -124,6 +125,27 @@ fn shop(env: &TestEnv) -> History {
     }
 }
 
+/// `cv harvest --pick --since SINCE` in `dir`, at a pseudo-terminal.
+fn pick_at_a_terminal(env: &TestEnv, dir: &Path, since: &str) -> OsSession {
+    let mut cmd = env.command(env!("CARGO_BIN_EXE_cv"));
+    cmd.args(["harvest", "--pick", "--since", since])
+        .current_dir(dir)
+        .env("TERM", "xterm")
+        .stdin(Stdio::inherit())
+        .stdout(Stdio::inherit())
+        .stderr(Stdio::inherit());
+    let mut p = Session::spawn(cmd).expect("spawn in a pty");
+    p.set_expect_timeout(Some(Duration::from_secs(20)));
+    p
+}
+
+/// Waits for `prompt`, then types `keys`.
+fn answer(p: &mut OsSession, prompt: &str, keys: &str) {
+    p.expect(prompt)
+        .unwrap_or_else(|e| panic!("no prompt {prompt:?}: {e}"));
+    p.send(keys).expect("send");
+}
+
 fn harvested(env: &TestEnv, h: &History, extra: &[&str]) -> Vec<serde_json::Value> {
     let mut args = vec!["harvest", "--since", "2026-06-01", "--json"];
     args.extend_from_slice(extra);
@@ -239,20 +261,8 @@ fn pick_logs_one_requests_commits_as_one_entry() {
     let env = TestEnv::new();
     env.init();
     let h = shop(&env);
-    let mut cmd = env.command(env!("CARGO_BIN_EXE_cv"));
-    cmd.args(["harvest", "--pick", "--since", "2026-06-01"])
-        .current_dir(&h.repo)
-        .env("TERM", "xterm")
-        .stdin(Stdio::inherit())
-        .stdout(Stdio::inherit())
-        .stderr(Stdio::inherit());
-    let mut p = Session::spawn(cmd).expect("spawn in a pty");
-    p.set_expect_timeout(Some(Duration::from_secs(20)));
-    let mut step = |prompt: &str, keys: &str| {
-        p.expect(prompt)
-            .unwrap_or_else(|e| panic!("no prompt {prompt:?}: {e}"));
-        p.send(keys).expect("send");
-    };
+    let mut p = pick_at_a_terminal(&env, &h.repo, "2026-06-01");
+    let mut step = |prompt: &str, keys: &str| answer(&mut p, prompt, keys);
     // Typing filters the inbox to the one request (a space would tick the
     // highlighted line); space ticks it.
     step("Which of these did you ship?", "#15");
@@ -395,20 +405,8 @@ fn a_request_merged_by_someone_else_keeps_its_title_and_day() {
     );
 
     // The same walk through --pick, at a terminal.
-    let mut cmd = env.command(env!("CARGO_BIN_EXE_cv"));
-    cmd.args(["harvest", "--pick", "--since", "2026-11-01"])
-        .current_dir(&repo)
-        .env("TERM", "xterm")
-        .stdin(Stdio::inherit())
-        .stdout(Stdio::inherit())
-        .stderr(Stdio::inherit());
-    let mut p = Session::spawn(cmd).expect("spawn in a pty");
-    p.set_expect_timeout(Some(Duration::from_secs(20)));
-    let mut step = |prompt: &str, keys: &str| {
-        p.expect(prompt)
-            .unwrap_or_else(|e| panic!("no prompt {prompt:?}: {e}"));
-        p.send(keys).expect("send");
-    };
+    let mut p = pick_at_a_terminal(&env, &repo, "2026-11-01");
+    let mut step = |prompt: &str, keys: &str| answer(&mut p, prompt, keys);
     step("Which of these did you ship?", "#42");
     step("Make search typo-tolerant", " \r");
     step("Who did it help?", "\r");
