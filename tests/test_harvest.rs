@@ -698,3 +698,56 @@ fn octopus_parents_kept_branches_and_shallow_clones() {
         "a shallow clone is walked to its boundary:\n{run}"
     );
 }
+
+/// Third attack round: an address the mailmap maps to someone else is no
+/// longer the author's own (git reads it so), and a `.mailmap` committed as
+/// a symlink is not followed (git refuses it too): here, to /dev/zero,
+/// which would never end.
+#[test]
+fn the_mailmap_maps_addresses_away_and_is_never_followed_through_a_symlink() {
+    let env = TestEnv::new();
+    env.init();
+    let (repo, _) = env.work_repo("shop", "Initial import");
+    std::fs::write(
+        repo.join(".mailmap"),
+        "Bob Smith <bob@new.test> <shared@x.test>\n",
+    )
+    .expect("mailmap");
+    env.git(&repo, &["add", ".mailmap"]);
+    let mut cmd = env.command("git");
+    cmd.arg("-C")
+        .arg(&repo)
+        .args(["commit", "-q", "-m", "Bob's change"])
+        .env("GIT_AUTHOR_EMAIL", "shared@x.test");
+    assert!(cmd.status().expect("git").success());
+    let bobs = env.git(&repo, &["rev-parse", "HEAD"]).trim().to_string();
+    let found = env
+        .cv_in(&repo, &["harvest", "--json", "--author", "shared@x.test"])
+        .json();
+    assert_eq!(found, serde_json::json!([]), "mapped away: not shared@'s");
+    let found = env
+        .cv_in(&repo, &["harvest", "--json", "--author", "bob@new.test"])
+        .json();
+    assert_eq!(found[0]["sha"], bobs.as_str(), "{found}");
+
+    std::fs::remove_file(repo.join(".mailmap")).expect("rm");
+    std::os::unix::fs::symlink("/dev/zero", repo.join(".mailmap")).expect("symlink");
+    let run = env.cv_within(
+        &[
+            "harvest",
+            "--json",
+            "--repo",
+            repo.to_str().expect("utf-8"),
+            "--author",
+            "shared@x.test",
+        ],
+        &[],
+        Duration::from_secs(30),
+    );
+    assert_eq!(run.code, 0, "{run}");
+    assert_eq!(
+        run.json()[0]["sha"],
+        bobs.as_str(),
+        "without a mailmap the address is its own"
+    );
+}

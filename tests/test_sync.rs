@@ -1298,3 +1298,17 @@ fn init_remote_refuses_to_clone_what_a_sync_would_refuse_to_pull() {
     assert!(err.contains(".gitattributes:1 sets `filter=evil`"), "{out}");
     assert!(!c.exists(), "nothing was created");
 }
+
+/// Third attack round: a ledger whose one remote is not named `origin`
+/// syncs with it, as `git push` does with a single remote.
+#[test]
+fn a_single_remote_under_another_name_is_the_one() {
+    let two = Two::empty();
+    two.env.init();
+    let ledger = two.env.ledger();
+    two.env.cv(&["log", "--title", "Before the remote"]).ok();
+    two.git(&ledger, &["remote", "add", "backup", two.url()]);
+    let json = two.sync(&ledger);
+    assert_eq!(json["pushed"].as_u64(), Some(1), "{json}");
+    assert_eq!(two.remote_main(), two.head(&ledger));
+}

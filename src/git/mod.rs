@@ -270,7 +270,7 @@ impl WorkRepo {
         if !branches.reachable.contains(&oid) {
             return CommitState::Unreachable;
         }
-        match branches.standing_revert(oid) {
+        match branches.standing_revert(&self.repo, oid) {
             Some(by) => CommitState::Reverted { by: by.to_string() },
             None => CommitState::Ok,
         }
@@ -280,13 +280,16 @@ impl WorkRepo {
 impl Branches {
     /// The commits whose revert line names `sha`, whole or by a prefix of
     /// seven digits or more.
-    fn reverters(&self, sha: git2::Oid) -> Vec<git2::Oid> {
+    fn reverters(&self, repo: &Repository, sha: git2::Oid) -> Vec<git2::Oid> {
         let hex = sha.to_string();
-        (7..=hex.len())
+        let whole = self.reverted_by.get(&hex).into_iter().flatten();
+        // A short SHA may fit other commits too: it names this one only if
+        // the revert comes after it, as a revert of it must.
+        let short = (7..hex.len())
             .filter_map(|n| self.reverted_by.get(&hex[..n]))
             .flatten()
-            .copied()
-            .collect()
+            .filter(|&&revert| repo.graph_descendant_of(revert, sha).unwrap_or(false));
+        whole.chain(short).copied().collect()
     }
 
     /// The commit that reverts `target` and still stands. A revert names the
@@ -294,7 +297,7 @@ impl Branches {
     /// it was itself reverted (the change reapplied), and so on down the
     /// chain. Depth-first without recursion, remembering every answer, so a
     /// crafted web of reverts costs one visit per commit.
-    fn standing_revert(&self, target: git2::Oid) -> Option<git2::Oid> {
+    fn standing_revert(&self, repo: &Repository, target: git2::Oid) -> Option<git2::Oid> {
         let mut memo = self.standing.borrow_mut();
         let mut stack = vec![target];
         let mut open: HashSet<git2::Oid> = HashSet::new();
@@ -304,7 +307,7 @@ impl Branches {
                 continue;
             }
             open.insert(sha);
-            let by = self.reverters(sha);
+            let by = self.reverters(repo, sha);
             // A reverter still open would be a loop of reverts, which
             // content-addressed commits cannot form; it counts for nothing.
             if let Some(&next) = by

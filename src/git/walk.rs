@@ -247,14 +247,17 @@ impl WorkRepo {
         // Whose a commit is, through the mailmap (names and emails in any
         // case, as git matches them): the author's email to report when it
         // is one of `wanted`.
+        // Once the mailmap maps an address, the commit is the proper
+        // address's, as git reads it: a shared or old address mapped to
+        // someone else no longer matches.
         let whose = |commit: &git2::Commit<'_>| -> Option<String> {
             let author = commit.author();
-            let raw = author.email_bytes().to_ascii_lowercase();
-            let mapped = mailmap.email_for(author.name_bytes(), author.email_bytes());
+            let email = mailmap
+                .email_for(author.name_bytes(), author.email_bytes())
+                .unwrap_or_else(|| author.email_bytes().to_ascii_lowercase());
             wanted
-                .iter()
-                .any(|w| *w == raw || Some(w.as_slice()) == mapped.as_deref().map(str::as_bytes))
-                .then(|| mapped.unwrap_or_else(|| String::from_utf8_lossy(&raw).into_owned()))
+                .contains(&email)
+                .then(|| String::from_utf8_lossy(&email).into_owned())
         };
         let odb = self.repo.odb().map_err(failed)?;
         let shallow = shallow_boundary(self.repo.commondir());

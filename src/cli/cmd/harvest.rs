@@ -73,8 +73,11 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
     for group in harvest::groups(&found) {
         // A request's group opens with a line naming it and its title (the
         // one --pick proposes); its commits follow, indented.
+        let headed = group[0]
+            .pr
+            .is_some_and(|pr| group.len() > 1 || !group[0].summary.ends_with(&format!("(#{pr})")));
         if let Some(pr) = group[0].pr
-            && (group.len() > 1 || !group[0].summary.ends_with(&format!("(#{pr})")))
+            && headed
         {
             let title = harvest::proposed_title(&group).unwrap_or_default();
             let commits = if group.len() == 1 {
@@ -88,11 +91,7 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
                 format!("{} ({} {commits})", table::cell(&title), group.len()),
             ]);
         }
-        let indent = if group[0].pr.is_some() && group.len() > 1 {
-            "  "
-        } else {
-            ""
-        };
+        let indent = if headed { "  " } else { "" };
         for c in &group {
             let mut summary = format!("{indent}{}", table::cell(&c.summary));
             if let Some(value) = &c.customer_value {

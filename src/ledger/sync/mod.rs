@@ -590,10 +590,20 @@ fn remote_of(repo: &Repository, branch: &str) -> Option<String> {
     {
         return Some(remote);
     }
-    config
+    if config
         .get_string(&format!("remote.{DEFAULT_REMOTE}.url"))
-        .ok()
-        .map(|_| DEFAULT_REMOTE.to_string())
+        .is_ok()
+    {
+        return Some(DEFAULT_REMOTE.to_string());
+    }
+    // One remote under another name is the one, as for `git push` of a
+    // repository with a single remote.
+    let remotes = repo.remotes().ok()?;
+    let names: Vec<&str> = remotes.iter().filter_map(|n| n.ok().flatten()).collect();
+    match names[..] {
+        [only] => Some(only.to_string()),
+        _ => None,
+    }
 }
 
 /// After a first push, makes the branch track what it pushed to, as
