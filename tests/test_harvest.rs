@@ -751,3 +751,64 @@ fn the_mailmap_maps_addresses_away_and_is_never_followed_through_a_symlink() {
         "without a mailmap the address is its own"
     );
 }
+
+/// Third attack round: a request stacked on another and merged into that
+/// one's branch first keeps its commits, and the base request, merged into
+/// main later, takes its own (before, the stacked merge's line hid them).
+#[test]
+fn a_request_merged_into_another_requests_branch_keeps_both_groups() {
+    let env = TestEnv::new();
+    env.init();
+    let (repo, _) = env.work_repo("shop", "Initial import");
+    let commit = |message: &str| {
+        env.git(&repo, &["commit", "-q", "--allow-empty", "-m", message]);
+        env.git(&repo, &["rev-parse", "HEAD"]).trim().to_string()
+    };
+    env.git(&repo, &["switch", "-q", "-c", "a"]);
+    let a1 = commit("a1");
+    let a2 = commit("a2");
+    env.git(&repo, &["switch", "-q", "-c", "b"]);
+    let b1 = commit("b1");
+    env.git(&repo, &["switch", "-q", "a"]);
+    env.git(
+        &repo,
+        &[
+            "merge",
+            "-q",
+            "--no-ff",
+            "b",
+            "-m",
+            "Merge pull request #12 from t/b",
+        ],
+    );
+    env.git(&repo, &["switch", "-q", "main"]);
+    env.git(
+        &repo,
+        &[
+            "merge",
+            "-q",
+            "--no-ff",
+            "a",
+            "-m",
+            "Merge pull request #11 from t/a",
+        ],
+    );
+    let found = env
+        .cv_in(
+            &repo,
+            &["harvest", "--json", "--author", "test@example.com"],
+        )
+        .json();
+    let pr_of = |sha: &str| {
+        found
+            .as_array()
+            .expect("array")
+            .iter()
+            .find(|c| c["sha"] == sha)
+            .map(|c| c["pr"].clone())
+            .unwrap_or_else(|| panic!("{sha} not harvested:\n{found}"))
+    };
+    assert_eq!(pr_of(&a1), 11, "{found}");
+    assert_eq!(pr_of(&a2), 11, "{found}");
+    assert_eq!(pr_of(&b1), 12, "{found}");
+}

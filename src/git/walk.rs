@@ -121,36 +121,29 @@ impl Graph {
     }
 
     /// The merge each of `commits` came in through: for every request
-    /// merge, the commits its other parents reach before they meet a line
-    /// that merges land on (the first-parent line below a request merge).
-    /// Oldest merge first, and a commit keeps the first that claims it, so
-    /// a branch stacked on an earlier request does not take that request's
-    /// commits. The lines are found from the merges themselves, not from
-    /// the tips: with `--all`, a merged branch that still exists is a tip,
-    /// but its commits are still the request's. All in memory, over what
-    /// the walk read: no second walk of the repository.
+    /// merge, the commits its other parents reach before they meet its
+    /// first parent's first-parent line (what it was merged into). Oldest
+    /// merge first, and a commit keeps the first that claims it, so a
+    /// branch stacked on an earlier request, or merged into another
+    /// request's branch, keeps its own. All in memory, over what the walk
+    /// read: no second walk of the repository.
     fn merged_in(&self, commits: &[AuthoredCommit]) -> HashMap<String, MergedIn> {
         if self.merges.is_empty() {
             return HashMap::new();
         }
-        let mut mainline: HashSet<Sha, ShaHash> = HashSet::default();
-        for (merge, _) in &self.merges {
-            let mut at = Some(*merge);
-            while let Some(sha) = at {
-                if !mainline.insert(sha) {
-                    break;
-                }
-                at = self.parents_of(&sha).and_then(|p| p.first().copied());
-            }
-        }
+        let depth = self.first_parent_depths();
         let mut claimed: HashMap<Sha, usize, ShaHash> = HashMap::default();
         for (index, (merge, _)) in self.merges.iter().enumerate().rev() {
-            let mut stack: Vec<Sha> = self
-                .parents_of(merge)
-                .map(|p| p.iter().skip(1).copied().collect())
-                .unwrap_or_default();
+            let Some(parents) = self.parents_of(merge) else {
+                continue;
+            };
+            let Some(&first) = parents.first() else {
+                continue;
+            };
+            let mut line = Line::new(self, &depth, first);
+            let mut stack: Vec<Sha> = parents.iter().skip(1).copied().collect();
             while let Some(sha) = stack.pop() {
-                if mainline.contains(&sha) || claimed.contains_key(&sha) {
+                if claimed.contains_key(&sha) || line.holds(&sha) {
                     continue;
                 }
                 // Past what the walk read: older than the window.
@@ -169,6 +162,77 @@ impl Graph {
                 Some((c.sha.clone(), self.merges[index].1.clone()))
             })
             .collect()
+    }
+
+    fn first_parent(&self, sha: &Sha) -> Option<Sha> {
+        self.parents_of(sha).and_then(|p| p.first().copied())
+    }
+
+    /// Each commit's number of first-parent steps down to the oldest the
+    /// walk read: two commits are on one first-parent line only if the
+    /// deeper one reaches the other in exactly the difference.
+    fn first_parent_depths(&self) -> HashMap<Sha, u32, ShaHash> {
+        let mut depth: HashMap<Sha, u32, ShaHash> = HashMap::default();
+        let mut path = Vec::new();
+        for start in self.parents.keys() {
+            let mut at = *start;
+            // Down to a commit whose depth is known, or the window's edge.
+            let mut below = loop {
+                if let Some(&d) = depth.get(&at) {
+                    break Some(d);
+                }
+                path.push(at);
+                match self.first_parent(&at) {
+                    Some(next) if self.parents.contains_key(&next) => at = next,
+                    _ => break None,
+                }
+            };
+            while let Some(sha) = path.pop() {
+                let d = below.map_or(0, |d| d + 1);
+                depth.insert(sha, d);
+                below = Some(d);
+            }
+        }
+        depth
+    }
+}
+
+/// One merge's first-parent line, walked down only as far as the commits
+/// asked about need: most branches fork a few commits below their merge.
+struct Line<'g> {
+    graph: &'g Graph,
+    depth: &'g HashMap<Sha, u32, ShaHash>,
+    seen: HashSet<Sha, ShaHash>,
+    next: Option<Sha>,
+}
+
+impl<'g> Line<'g> {
+    fn new(graph: &'g Graph, depth: &'g HashMap<Sha, u32, ShaHash>, top: Sha) -> Line<'g> {
+        Line {
+            graph,
+            depth,
+            seen: HashSet::default(),
+            next: Some(top),
+        }
+    }
+
+    /// Whether `sha` is on this line.
+    fn holds(&mut self, sha: &Sha) -> bool {
+        let Some(&wanted) = self.depth.get(sha) else {
+            return false;
+        };
+        while let Some(at) = self.next {
+            let Some(&d) = self.depth.get(&at) else {
+                self.next = None;
+                break;
+            };
+            if d < wanted {
+                break;
+            }
+            self.seen.insert(at);
+            self.next = self.graph.first_parent(&at);
+        }
+        self.seen.contains(sha)
     }
 }
 
