@@ -155,7 +155,7 @@ impl From<std::io::Error> for CliError {
 impl From<LedgerError> for CliError {
     fn from(e: LedgerError) -> CliError {
         let hint = match &e {
-            LedgerError::NotFound { path } => Some(match interrupted_join(path) {
+            LedgerError::NotFound { path } => Some(match crate::ledger::sync::interrupted_join(path) {
                 // A `cv init --remote` that was stopped midway: `cv init`
                 // would make a new, unrelated ledger there.
                 Some(url) => format!(
@@ -369,19 +369,4 @@ pub fn resolve_error(what: &str, e: ResolveError) -> CliError {
             }
         }
     }
-}
-
-/// The address of `origin` when `path` holds a repository with no commit
-/// and no cv.toml but an `origin`: what a stopped `cv init --remote`
-/// leaves. Its password, if any, hidden.
-fn interrupted_join(path: &std::path::Path) -> Option<String> {
-    if path.join(crate::ledger::CONFIG_FILE).exists() {
-        return None;
-    }
-    let repo = git2::Repository::open(path.join(".git")).ok()?;
-    if repo.head().is_ok() {
-        return None;
-    }
-    let url = repo.config().ok()?.get_string("remote.origin.url").ok()?;
-    Some(crate::ledger::sync::redact_url(&url))
 }

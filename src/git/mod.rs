@@ -349,6 +349,13 @@ fn reverted_shas(message: &[u8]) -> Vec<String> {
     out
 }
 
+/// A setting of the user's own git configuration (global and system, as
+/// `git config --get` outside a repository reads it): `user.name`,
+/// `user.email`.
+pub fn user_setting(key: &str) -> Option<String> {
+    git2::Config::open_default().ok()?.get_string(key).ok()
+}
+
 /// True when the repositories at `a` and `b` are one repository: the same
 /// folder, or worktrees sharing one git dir.
 pub fn same_repository(a: &Path, b: &Path) -> bool {

@@ -700,3 +700,12 @@ pub(crate) fn create_private_dir(root: &Path) -> Result<(), LedgerError> {
     }
     Ok(())
 }
+
+/// The blob id git gives `bytes`, as hex: a version of an entry's text that
+/// needs no repository (`cv edit` compares the text it opened with what is
+/// there when it saves).
+pub fn blob_id_of(bytes: &[u8]) -> String {
+    git2::Oid::hash_object(git2::ObjectType::Blob, bytes)
+        .map(|oid| oid.to_string())
+        .unwrap_or_default()
+}

@@ -173,9 +173,7 @@ fn base_path(draft: &Path) -> PathBuf {
 
 /// A version of an entry: the blob id git gives its bytes.
 fn version(bytes: &[u8]) -> String {
-    git2::Oid::hash_object(git2::ObjectType::Blob, bytes)
-        .map(|oid| oid.to_string())
-        .unwrap_or_default()
+    crate::ledger::blob_id_of(bytes)
 }
 
 /// Removes a draft and the note of its version.

@@ -89,12 +89,7 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
             "target '{t}' is not above level '{level}'"
         )));
     }
-    let git = git2::Config::open_default().ok();
-    let from_git = |key: &str| {
-        git.as_ref()
-            .and_then(|c| c.get_string(key).ok())
-            .unwrap_or_default()
-    };
+    let from_git = |key: &str| crate::git::user_setting(key).unwrap_or_default();
     let name = match &args.name {
         Some(n) => n.trim().to_string(),
         None if ctx.ui.can_prompt() => prompt_text("Your name", &from_git("user.name"))?,

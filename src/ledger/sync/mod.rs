@@ -625,6 +625,21 @@ fn track_if_untracked(repo: &Repository, branch: &str, remote: &str, upstream: &
         .and_then(|()| config.set_str(&merge, &format!("refs/heads/{upstream}")));
 }
 
+/// The address of `origin` when `path` holds a repository with no commit
+/// and no cv.toml but an `origin`: what a stopped `cv init --remote`
+/// leaves. Its password, if any, hidden.
+pub fn interrupted_join(path: &std::path::Path) -> Option<String> {
+    if path.join(crate::ledger::CONFIG_FILE).exists() {
+        return None;
+    }
+    let repo = git2::Repository::open(path.join(".git")).ok()?;
+    if repo.head().is_ok() {
+        return None;
+    }
+    let url = repo.config().ok()?.get_string("remote.origin.url").ok()?;
+    Some(redact_url(&url))
+}
+
 /// The ledger's repository, for running the user's `git` on it.
 struct Git<'a> {
     root: &'a Path,
