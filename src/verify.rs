@@ -6,7 +6,8 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 
 use crate::entry::Entry;
 use crate::git::{CommitState, WorkRepo};
@@ -15,7 +16,7 @@ use crate::ledger::config::Repos;
 use crate::links::Link;
 
 /// What became of one commit link.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// The commit holds.
@@ -29,7 +30,7 @@ pub enum Status {
 }
 
 /// One commit link checked, as `cv verify --json` prints it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Check {
     /// The entry that cites it.
     pub entry: String,
@@ -42,6 +43,36 @@ pub struct Check {
     /// Why, in words: which case of missing, the reverting commit, where
     /// the repository was looked for.
     pub reason: String,
+}
+
+/// What the last `cv verify` on this machine found: the report and the
+/// packet say it, so a reverted commit is not shown as proof unremarked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verification {
+    /// The day it ran.
+    pub on: NaiveDate,
+    /// How many links it could check (their repository on this machine).
+    pub checked: usize,
+    /// Those that no longer hold: missing or reverted.
+    pub failing: Vec<Check>,
+}
+
+impl Verification {
+    /// The summary of `checks` made on `on`.
+    pub fn of(on: NaiveDate, checks: &[Check]) -> Verification {
+        Verification {
+            on,
+            checked: checks
+                .iter()
+                .filter(|c| c.status != Status::NotCheckable)
+                .count(),
+            failing: checks
+                .iter()
+                .filter(|c| matches!(c.status, Status::Missing | Status::Reverted))
+                .cloned()
+                .collect(),
+        }
+    }
 }
 
 /// Checks every commit link of `entries`.

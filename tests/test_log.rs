@@ -342,6 +342,25 @@ fn verify_proves_the_cited_commits_still_hold() {
             .contains("3 cited commits no longer hold"),
         "{table}"
     );
+    // The report and the packet say what this run found, so a reverted
+    // commit is not shown as proof unremarked.
+    let report = env.cv(&["report", "--json"]).json();
+    assert_eq!(report["verified"]["on"], "2026-11-22", "{report}");
+    assert_eq!(
+        report["verified"]["failing"].as_array().map(Vec::len),
+        Some(3),
+        "{report}"
+    );
+    let packet = env.cv(&["report", "--format", "md"]);
+    assert!(
+        packet.ok().contains("3 cited commits no longer held when"),
+        "{packet}"
+    );
+    let shown = env.cv(&["report"]);
+    assert!(
+        shown.ok().contains(&format!("{} in ", &reverted[..7])),
+        "{shown}"
+    );
 }
 
 /// SPEC §4 `cv harvest` (issue 9, in part): the user's commits since a date

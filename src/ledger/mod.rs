@@ -248,6 +248,9 @@ impl LedgerError {
     }
 }
 
+/// Where `cv verify` keeps what it found, in the git dir.
+const VERIFIED_FILE: &str = "cv-verified.json";
+
 /// Returns the default ledger folder: `$XDG_DATA_HOME/cv`, else `~/.local/share/cv`.
 pub fn default_location() -> Option<PathBuf> {
     use etcetera::BaseStrategy;
@@ -387,6 +390,22 @@ impl Ledger {
     /// Returns the repository's git dir (never assume `<root>/.git`).
     pub fn git_dir(&self) -> &Path {
         &self.git_dir
+    }
+
+    /// Keeps what `cv verify` found, in the git dir: machine-local (another
+    /// machine has other work repositories), never committed.
+    pub fn save_verification(
+        &self,
+        verification: &crate::verify::Verification,
+    ) -> Result<(), LedgerError> {
+        let text = serde_json::to_vec_pretty(verification).unwrap_or_default();
+        files::write_durably(&self.git_dir().join(VERIFIED_FILE), &text)
+    }
+
+    /// What the last `cv verify` here found, if it ran and its record reads.
+    pub fn last_verification(&self) -> Option<crate::verify::Verification> {
+        let bytes = files::read_if_present(&self.git_dir().join(VERIFIED_FILE)).ok()??;
+        serde_json::from_slice(&bytes).ok()
     }
 
     /// Why a write a killed `cv` left could not be finished or undone when

@@ -151,6 +151,9 @@ fn summary(p: &Packet) -> Markup {
             // The figure is in the tiles: under them, the sentence alone
             // (or, on too little evidence, the packet's whole line).
             p.verdict { (super::verdict(&p.report).unwrap_or_else(|| p.verdict.clone())) }
+            @if let Some(sentence) = super::proof_check(&p.report) {
+                p.verified { (sentence) }
+            }
         }
     }
 }

@@ -51,6 +51,9 @@ pub fn render(p: &Packet) -> String {
         );
     }
     let _ = writeln!(out, "\n\n**{}**", p.verdict);
+    if let Some(sentence) = super::proof_check(&p.report) {
+        let _ = writeln!(out, "\n{}", text(&sentence));
+    }
 
     for section in &p.sections {
         let _ = writeln!(out, "\n## {}", text(&section.heading));

@@ -54,6 +54,10 @@ pub struct Report {
     /// Entries in the window whose outcome is due to be measured again
     /// (`cv due`); filled in by the caller, which sees whole entries.
     pub due_for_remeasure: usize,
+    /// What the last `cv verify` on this machine found, when it ran;
+    /// filled in by the caller, which has the ledger.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verified: Option<crate::verify::Verification>,
 }
 
 /// What to report on.
@@ -128,6 +132,7 @@ pub fn build<'a>(
         advice,
         private_left_out,
         due_for_remeasure: 0,
+        verified: None,
         readiness,
     }
 }
@@ -148,6 +153,42 @@ fn explanation(r: &Readiness, from: &str, to: Option<&str>) -> String {
          covers the framework, not whether you should be promoted.",
         r.since, r.until
     )
+}
+
+/// One sentence on whether the cited commits still held when `cv verify`
+/// last ran, for every format; `None` when it never ran here.
+pub fn proof_check(report: &Report) -> Option<String> {
+    let v = report.verified.as_ref()?;
+    if v.failing.is_empty() {
+        return Some(format!(
+            "Every cited commit cv verify could check on {} still held ({} checked).",
+            v.on, v.checked
+        ));
+    }
+    let shown: Vec<String> = v
+        .failing
+        .iter()
+        .take(5)
+        .map(|c| {
+            let short: String = c.sha.chars().take(7).collect();
+            format!("{short} in {} ({})", c.entry, c.reason)
+        })
+        .collect();
+    let more = match v.failing.len().saturating_sub(shown.len()) {
+        0 => String::new(),
+        n => format!(" and {n} more"),
+    };
+    let n = v.failing.len();
+    let (commits, theirs) = if n == 1 {
+        ("commit", "Its entry still counts here")
+    } else {
+        ("commits", "Their entries still count here")
+    };
+    Some(format!(
+        "{n} cited {commits} no longer held when cv verify ran on {}: {}{more}. {theirs}; cv edit drops or replaces the link.",
+        v.on,
+        shown.join("; ")
+    ))
 }
 
 /// Returns a verdict sentence, or `None` when too few entries fall in the window.

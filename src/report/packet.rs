@@ -247,6 +247,16 @@ pub fn redact_report(report: &mut Report) -> BTreeMap<String, String> {
     {
         rename_entries(c, &names);
     }
+    // A failing link's entry id repeats its title: named as the packet
+    // names it, or not at all.
+    if let Some(v) = &mut report.verified {
+        for check in &mut v.failing {
+            check.entry = names
+                .get(&check.entry)
+                .cloned()
+                .unwrap_or_else(|| "an entry outside this report".to_string());
+        }
+    }
     names
 }
 

@@ -207,6 +207,9 @@ fn build(ctx: &Ctx, args: &Args) -> Result<(Report, Source), CliError> {
     };
     let mut model = report::build(&framework, &entries, &options);
     model.due_for_remeasure = due.load(std::sync::atomic::Ordering::Relaxed);
+    if let Source::Ledger(ledger, _) = &source {
+        model.verified = ledger.last_verification();
+    }
     // An id no item answers to counts for nothing: say so rather than let
     // a typo in a hand-edited entry drop its evidence in silence.
     let unknown = entries
@@ -359,6 +362,9 @@ fn render_table(
                 r.covered, r.total
             ));
         }
+    }
+    if let Some(sentence) = report::proof_check(model) {
+        text.push_str(&format!("{sentence}\n"));
     }
     let basis_heading = match r.basis {
         crate::readiness::Basis::Signals => {

@@ -29,6 +29,14 @@ pub fn run(ctx: &mut Ctx, _args: &Args) -> Result<(), CliError> {
         ledger.config(),
         home.as_deref(),
     );
+    // The report and the packet say what this run found.
+    let found = crate::verify::Verification::of(ctx.today, &checks);
+    if let Err(e) = ledger.save_verification(&found) {
+        ctx.ui.warn(&format!(
+            "the result could not be kept for `cv report`: {}",
+            CliError::from(e).message
+        ));
+    }
     let failed = checks
         .iter()
         .filter(|c| matches!(c.status, Status::Missing | Status::Reverted))
