@@ -299,7 +299,7 @@ fn check_text(
 fn link_problem(link: &Link) -> Option<String> {
     match link {
         Link::Commit { repo, sha, .. } => {
-            if sha.len() != 40 || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
+            if !crate::links::is_full_sha(sha) {
                 Some(format!("commit sha '{sha}' is not a full 40-character SHA"))
             } else if repo.trim().is_empty() {
                 Some("commit link has an empty repo".to_string())

@@ -210,23 +210,14 @@ impl Draft {
             Some(t) => Some(check_title(t)?),
             None => None,
         };
-        for (field, value, one_line) in [
-            ("customer", &fields.customer, true),
-            ("problem", &fields.problem, false),
-            ("outcome", &fields.outcome, false),
-            ("notes", &fields.notes, false),
-        ] {
-            if let Some(problem) = value
-                .as_deref()
-                .and_then(|v| entry::text_problem(field, v, one_line))
-            {
-                return Err(DraftError::Text(problem));
-            }
-        }
+        check_texts(&[
+            ("customer", fields.customer.as_deref(), true),
+            ("problem", fields.problem.as_deref(), false),
+            ("outcome", fields.outcome.as_deref(), false),
+            ("notes", fields.notes.as_deref(), false),
+        ])?;
         for tag in &fields.tags {
-            if let Some(problem) = entry::text_problem("tag", tag, true) {
-                return Err(DraftError::Text(problem));
-            }
+            check_texts(&[("tag", Some(tag), true)])?;
         }
         let date = match &fields.date {
             Some(d) => Some(check_date(dates::parse_day(d, place.today)?, place.today)?),
@@ -271,18 +262,11 @@ impl Draft {
     ) -> Result<(Entry, Vec<(String, String)>), DraftError> {
         let title = check_title(self.title.as_deref().ok_or(DraftError::NoTitle)?)?;
         let date = check_date(self.date.unwrap_or(today), today)?;
-        for (field, value, one_line) in [
-            ("customer", &self.customer, true),
-            ("problem", &self.problem, false),
-            ("outcome", &self.outcome, false),
-        ] {
-            if let Some(problem) = value
-                .as_deref()
-                .and_then(|v| entry::text_problem(field, v, one_line))
-            {
-                return Err(DraftError::Text(problem));
-            }
-        }
+        check_texts(&[
+            ("customer", self.customer.as_deref(), true),
+            ("problem", self.problem.as_deref(), false),
+            ("outcome", self.outcome.as_deref(), false),
+        ])?;
         let entry = Entry {
             id: String::new(),
             title,
@@ -300,6 +284,17 @@ impl Draft {
         };
         Ok((entry, self.links.repos))
     }
+}
+
+/// Each (field, text, one line only) given is plain text, or the first
+/// that is not says why.
+fn check_texts(texts: &[(&str, Option<&str>, bool)]) -> Result<(), DraftError> {
+    for &(field, value, one_line) in texts {
+        if let Some(problem) = value.and_then(|v| entry::text_problem(field, v, one_line)) {
+            return Err(DraftError::Text(problem));
+        }
+    }
+    Ok(())
 }
 
 /// The title trimmed, or why an entry cannot have it.

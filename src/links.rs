@@ -51,11 +51,7 @@ impl Link {
     /// repository, a request or URL that is http(s).
     pub fn is_well_formed(&self) -> bool {
         match self {
-            Link::Commit { repo, sha, .. } => {
-                sha.len() == 40
-                    && sha.bytes().all(|b| b.is_ascii_hexdigit())
-                    && !repo.trim().is_empty()
-            }
+            Link::Commit { repo, sha, .. } => is_full_sha(sha) && !repo.trim().is_empty(),
             Link::Pr { url, .. } | Link::Url { url, .. } => parse_url(url).is_ok(),
         }
     }
@@ -204,6 +200,11 @@ fn check_url(url: &str) -> Result<(), ()> {
         return Err(());
     }
     Ok(())
+}
+
+/// True for a whole commit id: 40 hex digits.
+pub fn is_full_sha(sha: &str) -> bool {
+    sha.len() == 40 && sha.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// Reads the request number from a PR/MR URL, if its path has a known layout.

@@ -108,7 +108,7 @@ pub fn verify<'a>(
                     ),
                     Some(work) => match work.state(sha) {
                         CommitState::Ok => (Status::Ok, "reachable from a branch".to_string()),
-                        CommitState::NotFound if !is_full_sha(sha) => (
+                        CommitState::NotFound if !crate::links::is_full_sha(sha) => (
                             Status::Missing,
                             "not a full 40-hex SHA (`cv check` names the entry)".to_string(),
                         ),
@@ -138,8 +138,4 @@ pub fn verify<'a>(
         }
     }
     out
-}
-
-fn is_full_sha(sha: &str) -> bool {
-    sha.len() == 40 && sha.bytes().all(|b| b.is_ascii_hexdigit())
 }

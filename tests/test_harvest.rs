@@ -30,24 +30,11 @@ struct History {
 /// Builds the history: dates fixed, authors set per commit.
 fn shop(env: &TestEnv) -> History {
     let (repo, _) = env.work_repo("shop", "Initial import");
-    let run_git = |args: &[&str], email: &str, date: &str| {
-        let mut cmd = env.command("git");
-        cmd.arg("-C")
-            .arg(&repo)
-            .args(args)
-            .env("GIT_AUTHOR_EMAIL", email)
-            .env("GIT_COMMITTER_EMAIL", email)
-            .env("GIT_AUTHOR_DATE", date)
-            .env("GIT_COMMITTER_DATE", date);
-        let out = cmd.output().expect("git");
-        assert!(out.status.success(), "git {args:?}: {out:?}");
-    };
-    let head = || env.git(&repo, &["rev-parse", "HEAD"]).trim().to_string();
+    let run_git = |args: &[&str], email: &str, date: &str| env.git_as(&repo, args, email, date);
     let commit = |file: &str, message: &str, email: &str, date: &str| {
         std::fs::write(repo.join(file), message).expect("write");
         env.git(&repo, &["add", "-A"]);
-        run_git(&["commit", "-q", "-m", message], email, date);
-        head()
+        run_git(&["commit", "-q", "-m", message], email, date)
     };
     std::fs::write(
         repo.join(".mailmap"),
@@ -88,7 +75,7 @@ fn shop(env: &TestEnv) -> History {
         "bob@example.com",
         "2026-10-03T09:00:00Z",
     ));
-    run_git(
+    let merge = run_git(
         &[
             "merge",
             "-q",
@@ -102,7 +89,6 @@ fn shop(env: &TestEnv) -> History {
         "ada@example.com",
         "2026-10-04T09:00:00Z",
     );
-    let merge = head();
     let squash = commit(
         "search.txt",
         "Typo-tolerant search (#12)\n\nCustomer-Value: zero-result searches down to 4%",
@@ -331,19 +317,7 @@ fn a_request_merged_by_someone_else_keeps_its_title_and_day() {
     let env = TestEnv::new();
     env.init();
     let (repo, _) = env.work_repo("shop", "Initial import");
-    let git_as = |args: &[&str], email: &str, date: &str| {
-        let mut cmd = env.command("git");
-        cmd.arg("-C")
-            .arg(&repo)
-            .args(args)
-            .env("GIT_AUTHOR_EMAIL", email)
-            .env("GIT_COMMITTER_EMAIL", email)
-            .env("GIT_AUTHOR_DATE", date)
-            .env("GIT_COMMITTER_DATE", date);
-        let out = cmd.output().expect("git");
-        assert!(out.status.success(), "git {args:?}: {out:?}");
-        env.git(&repo, &["rev-parse", "HEAD"]).trim().to_string()
-    };
+    let git_as = |args: &[&str], email: &str, date: &str| env.git_as(&repo, args, email, date);
     env.git(&repo, &["switch", "-q", "-c", "typos"]);
     let empty = ["commit", "-q", "--allow-empty", "-m"];
     let first = git_as(
@@ -509,15 +483,12 @@ fn days_in_the_commits_zone_newest_first_and_mailmap_any_case() {
     env.git(&repo, &["add", ".mailmap"]);
     env.git(&repo, &["commit", "-q", "-m", "mailmap"]);
     let commit = |message: &str, email: &str, date: &str| {
-        let mut cmd = env.command("git");
-        cmd.arg("-C")
-            .arg(&repo)
-            .args(["commit", "-q", "--allow-empty", "-m", message])
-            .env("GIT_AUTHOR_EMAIL", email)
-            .env("GIT_AUTHOR_DATE", date)
-            .env("GIT_COMMITTER_DATE", date);
-        assert!(cmd.status().expect("git").success());
-        env.git(&repo, &["rev-parse", "HEAD"]).trim().to_string()
+        env.git_as(
+            &repo,
+            &["commit", "-q", "--allow-empty", "-m", message],
+            email,
+            date,
+        )
     };
     let late_in_la = commit(
         "Late evening in LA",

@@ -376,15 +376,7 @@ fn harvest_finds_the_work_nobody_logged() {
         let name = message.split_whitespace().next().unwrap_or("x").to_string();
         std::fs::write(repo.join(format!("{name}.txt")), message).expect("write");
         env.git(&repo, &["add", "-A"]);
-        let mut cmd = env.command("git");
-        cmd.arg("-C")
-            .arg(&repo)
-            .args(["commit", "-q", "-m", message])
-            .env("GIT_AUTHOR_EMAIL", email)
-            .env("GIT_AUTHOR_DATE", date)
-            .env("GIT_COMMITTER_DATE", date);
-        assert!(cmd.status().expect("git").success());
-        env.git(&repo, &["rev-parse", "HEAD"]).trim().to_string()
+        env.git_as(&repo, &["commit", "-q", "-m", message], email, date)
     };
     let old = commit("Ancient work", "ada@example.com", "2025-01-01T12:00:00Z");
     let squash = commit(

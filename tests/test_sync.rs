@@ -67,10 +67,14 @@ impl Two {
 
     /// Logs an entry titled `title`; returns its id.
     fn log(&self, ledger: &Path, title: &str) -> String {
-        let out = self.cv(
-            ledger,
-            &["--json", "log", "--title", title, "--outcome", "shipped"],
-        );
+        self.log_with(ledger, title, &[])
+    }
+
+    /// Logs an entry with `more` flags; returns its id.
+    fn log_with(&self, ledger: &Path, title: &str, more: &[&str]) -> String {
+        let mut args = vec!["--json", "log", "--title", title, "--outcome", "shipped"];
+        args.extend_from_slice(more);
+        let out = self.cv(ledger, &args);
         out.json()["id"].as_str().expect("id").to_string()
     }
 
@@ -742,20 +746,7 @@ impl Two {
 #[test]
 fn comments_added_on_both_machines_are_all_kept() {
     let two = Two::new();
-    let out = two.cv(
-        &two.a,
-        &[
-            "--json",
-            "log",
-            "--title",
-            "Cut latency",
-            "--customer",
-            "Acme",
-            "--outcome",
-            "shipped",
-        ],
-    );
-    let id = out.json()["id"].as_str().expect("id").to_string();
+    let id = two.log_with(&two.a, "Cut latency", &["--customer", "Acme"]);
     two.sync(&two.a);
     two.sync(&two.b);
     // A only comments; B changes a field and comments elsewhere.
@@ -797,20 +788,7 @@ fn comments_added_on_both_machines_are_all_kept() {
 #[test]
 fn one_metric_changed_on_both_machines_is_a_conflict_not_two_metrics() {
     let two = Two::new();
-    let out = two.cv(
-        &two.a,
-        &[
-            "--json",
-            "log",
-            "--title",
-            "Cut latency",
-            "--outcome",
-            "shipped",
-            "--metric",
-            "p95: 2 -> 1 s",
-        ],
-    );
-    let id = out.json()["id"].as_str().expect("id").to_string();
+    let id = two.log_with(&two.a, "Cut latency", &["--metric", "p95: 2 -> 1 s"]);
     two.sync(&two.a);
     two.sync(&two.b);
     two.edit_by_hand(&two.a, &id, |t| t.replace("after = 1.0", "after = 0.8"));

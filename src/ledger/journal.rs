@@ -146,10 +146,10 @@ impl Journal {
                     journal.pid = pid.parse().map_err(|_| format!("bad pid line `{line}`"))?;
                 }
                 Some(("branch", branch)) => journal.branch = Some(branch.to_string()),
-                Some(("commit", commit)) if is_hex_id(commit) => {
+                Some(("commit", commit)) if crate::links::is_full_sha(commit) => {
                     journal.commit = Some(commit.to_string());
                 }
-                Some(("base", base)) if is_hex_id(base) => {
+                Some(("base", base)) if crate::links::is_full_sha(base) => {
                     journal.base = Some(base.to_string());
                 }
                 Some(("path", _)) => journal.paths.push(path(Before::Branch)),
@@ -162,7 +162,7 @@ impl Journal {
                         .ok_or_else(|| format!("`{line}` before any path"))?;
                     last.after = match after {
                         "deleted" => After::Deleted,
-                        oid if is_hex_id(oid) => After::Blob(oid.to_string()),
+                        oid if crate::links::is_full_sha(oid) => After::Blob(oid.to_string()),
                         _ => return Err(format!("unexpected line `{line}`")),
                     };
                 }
@@ -171,10 +171,6 @@ impl Journal {
         }
         Ok(journal)
     }
-}
-
-fn is_hex_id(s: &str) -> bool {
-    s.len() == 40 && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// The journal's path in `git_dir`.

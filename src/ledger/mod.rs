@@ -235,6 +235,20 @@ pub enum LedgerError {
 }
 
 impl LedgerError {
+    /// A libgit2 failure on the ledger at `root`, saying what was being done.
+    pub(crate) fn git(
+        action: impl Into<String>,
+        root: &Path,
+    ) -> impl FnOnce(git2::Error) -> LedgerError {
+        let action = action.into();
+        let path = root.to_path_buf();
+        move |source| LedgerError::Git {
+            action,
+            path,
+            source,
+        }
+    }
+
     pub(crate) fn io(
         action: &'static str,
         path: impl Into<PathBuf>,

@@ -41,7 +41,7 @@ pub fn open_repo(root: &Path) -> Result<Repository, LedgerError> {
         RepositoryOpenFlags::NO_SEARCH,
         std::iter::empty::<&std::ffi::OsStr>(),
     )
-    .map_err(git_err("open the repository", root))
+    .map_err(LedgerError::git("open the repository", root))
 }
 
 /// Creates a repository at `root` with branch `main`, or adopts an existing
@@ -52,16 +52,7 @@ pub fn init_repo(root: &Path) -> Result<PathBuf, LedgerError> {
     }
     let mut opts = git2::RepositoryInitOptions::new();
     opts.initial_head("main").mkdir(false);
-    let repo =
-        Repository::init_opts(root, &opts).map_err(git_err("initialise a repository", root))?;
+    let repo = Repository::init_opts(root, &opts)
+        .map_err(LedgerError::git("initialise a repository", root))?;
     Ok(repo.path().to_path_buf())
-}
-
-fn git_err(action: &'static str, root: &Path) -> impl FnOnce(git2::Error) -> LedgerError {
-    let path = root.to_path_buf();
-    move |source| LedgerError::Git {
-        action: action.to_string(),
-        path,
-        source,
-    }
 }

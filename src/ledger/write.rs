@@ -210,7 +210,10 @@ impl Writer {
         let status = self
             .repo
             .status_file(Path::new(path))
-            .map_err(git_err(format!("read the status of {path}"), &self.root))?;
+            .map_err(LedgerError::git(
+                format!("read the status of {path}"),
+                &self.root,
+            ))?;
         Ok(status.intersects(
             git2::Status::WT_MODIFIED
                 | git2::Status::WT_TYPECHANGE
@@ -379,7 +382,7 @@ impl Writer {
                 let blob = match &change.content {
                     Some(bytes) => Some(
                         retry(|| self.repo.blob(bytes))
-                            .map_err(git_err("write a blob", &self.root))?,
+                            .map_err(LedgerError::git("write a blob", &self.root))?,
                     ),
                     None => None,
                 };
@@ -403,12 +406,12 @@ impl Writer {
             .tip
             .map(|oid| self.repo.find_commit(oid))
             .transpose()
-            .map_err(git_err("read HEAD", root))?;
+            .map_err(LedgerError::git("read HEAD", root))?;
         let base = parent
             .as_ref()
             .map(|c| c.tree())
             .transpose()
-            .map_err(git_err("read HEAD's tree", root))?;
+            .map_err(LedgerError::git("read HEAD's tree", root))?;
         let blobs: Blobs = planned
             .iter()
             .map(|p| (p.change.path.clone(), p.blob))
@@ -423,19 +426,19 @@ impl Writer {
                 let target = self
                     .repo
                     .find_commit(theirs)
-                    .map_err(git_err("read the commit to fast-forward to", root))?;
+                    .map_err(LedgerError::git("read the commit to fast-forward to", root))?;
                 if target.tree_id() != tree.id() {
                     // The changes must turn HEAD into exactly that commit.
-                    return Err(git_err("fast-forward", root)(git2::Error::from_str(
-                        "the files to change do not make the commit's tree",
-                    )));
+                    return Err(LedgerError::git("fast-forward", root)(
+                        git2::Error::from_str("the files to change do not make the commit's tree"),
+                    ));
                 }
                 return Ok(theirs);
             }
             Join::Merge { theirs, .. } => Some(
                 self.repo
                     .find_commit(theirs)
-                    .map_err(git_err("read the commit to merge", root))?,
+                    .map_err(LedgerError::git("read the commit to merge", root))?,
             ),
         };
         let parents: Vec<&git2::Commit> = parent.iter().chain(theirs.iter()).collect();
@@ -443,7 +446,7 @@ impl Writer {
             self.repo
                 .commit(None, signature, signature, message, &tree, &parents)
         })
-        .map_err(git_err("create the commit", root))
+        .map_err(LedgerError::git("create the commit", root))
     }
 
     /// Step 3: the journal, after saving any uncommitted content of the
@@ -460,7 +463,7 @@ impl Writer {
                 self.repo
                     .find_commit(tip)
                     .and_then(|c| c.tree())
-                    .map_err(git_err("read HEAD's tree", &self.root))?,
+                    .map_err(LedgerError::git("read HEAD's tree", &self.root))?,
             ),
             None => None,
         };
@@ -542,19 +545,19 @@ impl Writer {
         for (path, blob) in blobs {
             let parts: Vec<&str> = path.split('/').collect();
             let oid = match update_tree(&self.repo, tree.as_ref(), &parts, *blob)
-                .map_err(git_err(format!("build the tree for {path}"), root))?
+                .map_err(LedgerError::git(format!("build the tree for {path}"), root))?
             {
                 Some(oid) => oid,
                 None => self
                     .repo
                     .treebuilder(None)
                     .and_then(|b| b.write())
-                    .map_err(git_err("write an empty tree", root))?,
+                    .map_err(LedgerError::git("write an empty tree", root))?,
             };
             tree = Some(
                 self.repo
                     .find_tree(oid)
-                    .map_err(git_err("read the new tree", root))?,
+                    .map_err(LedgerError::git("read the new tree", root))?,
             );
         }
         match tree {
@@ -564,7 +567,7 @@ impl Writer {
                 .treebuilder(None)
                 .and_then(|b| b.write())
                 .and_then(|oid| self.repo.find_tree(oid))
-                .map_err(git_err("write an empty tree", root)),
+                .map_err(LedgerError::git("write an empty tree", root)),
         }
     }
 
@@ -574,7 +577,7 @@ impl Writer {
             .signature()
             .or_else(|_| Signature::now("cv", "cv@localhost"))
             .map(|s| s.to_owned())
-            .map_err(git_err("make a commit signature", &self.root))
+            .map_err(LedgerError::git("make a commit signature", &self.root))
     }
 
     fn head_tree(&self) -> Result<Option<Tree<'_>>, LedgerError> {
@@ -582,9 +585,9 @@ impl Writer {
             Ok(head) => head
                 .peel_to_tree()
                 .map(Some)
-                .map_err(git_err("read HEAD's tree", &self.root)),
+                .map_err(LedgerError::git("read HEAD's tree", &self.root)),
             Err(e) if matches!(e.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => Ok(None),
-            Err(e) => Err(git_err("read HEAD", &self.root)(e)),
+            Err(e) => Err(LedgerError::git("read HEAD", &self.root)(e)),
         }
     }
 
@@ -595,10 +598,10 @@ impl Writer {
         if entry.kind() != Some(ObjectType::Blob) {
             return Ok(None);
         }
-        let blob = self
-            .repo
-            .find_blob(entry.id())
-            .map_err(git_err(format!("read {path} from HEAD"), &self.root))?;
+        let blob = self.repo.find_blob(entry.id()).map_err(LedgerError::git(
+            format!("read {path} from HEAD"),
+            &self.root,
+        ))?;
         Ok(Some(blob.content().to_vec()))
     }
 
@@ -720,25 +723,31 @@ impl Writer {
             std::fs::write(&work, old).map_err(LedgerError::io("write", &work))?;
         }
         let built = (|| {
-            let mut index = git2::Index::open(&work).map_err(git_err("read the index", root))?;
+            let mut index =
+                git2::Index::open(&work).map_err(LedgerError::git("read the index", root))?;
             for (path, blob) in blobs {
                 match blob {
                     Some(oid) => {
                         let entry = index_entry(&root.join(path), path, *oid)?;
                         index
                             .add(&entry)
-                            .map_err(git_err(format!("add {path} to the index"), root))?;
+                            .map_err(LedgerError::git(format!("add {path} to the index"), root))?;
                     }
                     None => {
                         if index.get_path(Path::new(path), 0).is_some() {
                             index
                                 .remove_path(Path::new(path))
-                                .map_err(git_err(format!("remove {path} from the index"), root))?;
+                                .map_err(LedgerError::git(
+                                    format!("remove {path} from the index"),
+                                    root,
+                                ))?;
                         }
                     }
                 }
             }
-            index.write().map_err(git_err("write the index", root))?;
+            index
+                .write()
+                .map_err(LedgerError::git("write the index", root))?;
             std::fs::read(&work).map_err(LedgerError::io("read", &work))
         })();
         let _ = std::fs::remove_file(&work);
@@ -1103,14 +1112,4 @@ fn index_entry(file: &Path, path: &str, oid: Oid) -> Result<git2::IndexEntry, Le
         flags_extended: 0,
         path: path.as_bytes().to_vec(),
     })
-}
-
-fn git_err(action: impl Into<String>, root: &Path) -> impl FnOnce(git2::Error) -> LedgerError {
-    let action = action.into();
-    let path = root.to_path_buf();
-    move |source| LedgerError::Git {
-        action,
-        path,
-        source,
-    }
 }

@@ -255,6 +255,22 @@ impl TestEnv {
         (path, sha)
     }
 
+    /// Runs `git args` in `repo` as `email` (author and committer) at
+    /// `date`, and returns HEAD's SHA after it.
+    pub fn git_as(&self, repo: &Path, args: &[&str], email: &str, date: &str) -> String {
+        let mut cmd = self.command("git");
+        cmd.arg("-C")
+            .arg(repo)
+            .args(args)
+            .env("GIT_AUTHOR_EMAIL", email)
+            .env("GIT_COMMITTER_EMAIL", email)
+            .env("GIT_AUTHOR_DATE", date)
+            .env("GIT_COMMITTER_DATE", date);
+        let out = cmd.output().expect("git");
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+        self.git(repo, &["rev-parse", "HEAD"]).trim().to_string()
+    }
+
     /// Reads a file of the ledger.
     pub fn read(&self, rel: &str) -> String {
         std::fs::read_to_string(self.ledger().join(rel))

@@ -57,7 +57,7 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
             ),
         );
     }
-    let (found, since) = find(ctx, args)?;
+    let (found, since, ledger) = walk(ctx, args)?;
     if ctx.global.json {
         return ctx.ui.out_json(&found);
     }
@@ -67,7 +67,7 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Result<(), CliError> {
         return Ok(());
     }
     if args.pick {
-        return pick(ctx, &found);
+        return pick(ctx, &ledger, &found);
     }
     let mut t = table::plain(&ctx.ui, &["date", "commit", "summary"]);
     for group in harvest::groups(&found) {
@@ -116,6 +116,14 @@ pub fn find(
     ctx: &Ctx,
     args: &Args,
 ) -> Result<(Vec<harvest::Harvested>, chrono::NaiveDate), CliError> {
+    walk(ctx, args).map(|(found, since, _)| (found, since))
+}
+
+/// [`find`], keeping the ledger it opened for `--pick` to write to.
+fn walk(
+    ctx: &Ctx,
+    args: &Args,
+) -> Result<(Vec<harvest::Harvested>, chrono::NaiveDate, Ledger), CliError> {
     let since = match &args.since {
         Some(d) => crate::dates::parse_since(d, ctx.today)?,
         None => ctx.today - chrono::Days::new(90),
@@ -167,7 +175,7 @@ pub fn find(
         ));
     }
     found.sort_by(|a, b| b.time.cmp(&a.time).then_with(|| a.sha.cmp(&b.sha)));
-    Ok((found, since))
+    Ok((found, since, ledger))
 }
 
 /// The work repositories to walk, each once: `--repo`s (each must be one),
@@ -221,7 +229,7 @@ fn work_repos(ctx: &Ctx, args: &Args, ledger: &Ledger) -> Result<Vec<WorkRepo>, 
 
 /// The inbox: choose groups, then a pre-filled `cv log` for each that asks
 /// only for what the commits cannot say.
-fn pick(ctx: &Ctx, found: &[harvest::Harvested]) -> Result<(), CliError> {
+fn pick(ctx: &Ctx, ledger: &Ledger, found: &[harvest::Harvested]) -> Result<(), CliError> {
     let groups = harvest::groups(found);
     let labels: Vec<String> = groups.iter().map(|g| group_label(g)).collect();
     let chosen = inquire::MultiSelect::new("Which of these did you ship?", labels)
@@ -233,7 +241,6 @@ fn pick(ctx: &Ctx, found: &[harvest::Harvested]) -> Result<(), CliError> {
         ctx.ui.status("Nothing ticked; nothing saved.");
         return Ok(());
     }
-    let ledger = ctx.ledger()?;
     let framework = ledger.framework()?;
     let cwd = std::env::current_dir()?;
     let place = Place {

@@ -7,11 +7,11 @@ use std::path::Path;
 use git2::{Delta, FileMode, Oid, Repository, Tree};
 
 use super::merge::{self, Prefer};
-use super::{Conflict, Integration, Renamed, SyncError, git_err};
+use super::{Conflict, Integration, Renamed, SyncError};
 use crate::ledger::config::Config;
 use crate::ledger::files::read_if_present;
 use crate::ledger::write::{Join, Writer};
-use crate::ledger::{CONFIG_FILE, Change, ENTRIES_DIR, Lock};
+use crate::ledger::{CONFIG_FILE, Change, ENTRIES_DIR, LedgerError, Lock};
 
 /// Works out, in memory, what bringing `theirs` into `ours` takes.
 pub(super) fn integrate(
@@ -25,7 +25,7 @@ pub(super) fn integrate(
     if ours == theirs
         || repo
             .graph_descendant_of(ours, theirs)
-            .map_err(git_err("compare histories", root))?
+            .map_err(LedgerError::git("compare histories", root))?
     {
         return Ok(Integration::Nothing);
     }
@@ -36,7 +36,7 @@ pub(super) fn integrate(
                 tracking: shown.to_string(),
             });
         }
-        Err(e) => return Err(git_err("find the common commit", root)(e).into()),
+        Err(e) => return Err(LedgerError::git("find the common commit", root)(e).into()),
     };
     let ours_tree = tree_of(repo, ours, root)?;
     let theirs_tree = tree_of(repo, theirs, root)?;
@@ -84,7 +84,7 @@ pub(super) fn integrate(
         let bytes = |oid: Oid| -> Result<Vec<u8>, SyncError> {
             Ok(repo
                 .find_blob(oid)
-                .map_err(git_err(format!("read {path}"), root))?
+                .map_err(LedgerError::git(format!("read {path}"), root))?
                 .content()
                 .to_vec())
         };
@@ -258,7 +258,7 @@ pub(super) fn changes_between(
 ) -> Result<Vec<(String, Option<Oid>)>, SyncError> {
     let diff = repo
         .diff_tree_to_tree(Some(from), Some(to), None)
-        .map_err(git_err("compare trees", root))?;
+        .map_err(LedgerError::git("compare trees", root))?;
     let mut out = Vec::new();
     for delta in diff.deltas() {
         let file = match delta.status() {
@@ -303,7 +303,7 @@ pub(super) fn change_to(
         Some(oid) => {
             let content = repo
                 .find_blob(oid)
-                .map_err(git_err(format!("read {path}"), root))?
+                .map_err(LedgerError::git(format!("read {path}"), root))?
                 .content()
                 .to_vec();
             Change::put(path, content)
@@ -365,7 +365,7 @@ pub(super) fn tree_of<'r>(
 ) -> Result<Tree<'r>, SyncError> {
     repo.find_commit(commit)
         .and_then(|c| c.tree())
-        .map_err(|e| git_err("read a commit's tree", root)(e).into())
+        .map_err(|e| LedgerError::git("read a commit's tree", root)(e).into())
 }
 
 pub(super) fn blob_at(tree: &Tree<'_>, path: &str) -> Option<Oid> {
@@ -416,7 +416,7 @@ pub(super) fn entry_diff(
 ) -> Result<(usize, Vec<String>), SyncError> {
     let diff = repo
         .diff_tree_to_tree(from, Some(to), None)
-        .map_err(git_err("compare trees", root))?;
+        .map_err(LedgerError::git("compare trees", root))?;
     Ok(split_entries(diff.deltas().filter_map(|d| {
         let file = if d.status() == Delta::Deleted {
             d.old_file()
@@ -428,8 +428,11 @@ pub(super) fn entry_diff(
 }
 
 pub(super) fn count_commits(repo: &Repository, tip: Oid, root: &Path) -> Result<usize, SyncError> {
-    let mut walk = repo.revwalk().map_err(git_err("walk history", root))?;
-    walk.push(tip).map_err(git_err("walk history", root))?;
+    let mut walk = repo
+        .revwalk()
+        .map_err(LedgerError::git("walk history", root))?;
+    walk.push(tip)
+        .map_err(LedgerError::git("walk history", root))?;
     Ok(walk.count())
 }
 

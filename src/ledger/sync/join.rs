@@ -8,7 +8,7 @@ use git2::{Oid, Repository};
 
 use super::git_cmd::GitCmdError;
 use super::integrate::{change_to, changes_between, check_incoming, tree_of};
-use super::{DEFAULT_REMOTE, Git, PushError, SyncError, fetch, git_err, push};
+use super::{DEFAULT_REMOTE, Git, PushError, SyncError, fetch, push};
 use crate::ledger::{CONFIG_FILE, Ledger, LedgerError, Profile, refs, repo};
 
 /// Changes to the profile that `cv init --remote` applies to a cloned
@@ -95,7 +95,7 @@ pub fn join(root: &Path, url: &str, interactive: bool) -> Result<Joining, SyncEr
     let prefix = format!("refs/remotes/{DEFAULT_REMOTE}/");
     let mut branches: Vec<(String, Oid)> = repo
         .references_glob(&format!("{prefix}*"))
-        .map_err(git_err("list the remote's branches", root))?
+        .map_err(LedgerError::git("list the remote's branches", root))?
         .filter_map(Result::ok)
         .filter_map(|r| {
             Some((
@@ -130,7 +130,7 @@ pub fn join(root: &Path, url: &str, interactive: bool) -> Result<Joining, SyncEr
         .treebuilder(None)
         .and_then(|b| b.write())
         .and_then(|oid| repo.find_tree(oid))
-        .map_err(git_err("make an empty tree", root))?;
+        .map_err(LedgerError::git("make an empty tree", root))?;
     let changes: Vec<crate::ledger::Change> = changes_between(&repo, root, &empty, &tree)?
         .into_iter()
         // Only the files that are checked need reading.
@@ -235,11 +235,11 @@ impl Joining {
         let name = format!("refs/heads/{branch}");
         repo.reference(&name, tip, false, &format!("cv init: from {}", self.url))
             .and_then(|_| repo.set_head(&name))
-            .map_err(git_err("create the branch", &root))?;
+            .map_err(LedgerError::git("create the branch", &root))?;
         let mut checkout = git2::build::CheckoutBuilder::new();
         checkout.force();
         repo.checkout_head(Some(&mut checkout))
-            .map_err(git_err("check out the remote's branch", &root))?;
+            .map_err(LedgerError::git("check out the remote's branch", &root))?;
         self.track(&repo, &name)?;
         let ledger = Ledger::open(&root)?;
         let text = crate::ledger::read_settings_file(&root.join(CONFIG_FILE))?;
@@ -267,11 +267,11 @@ impl Joining {
         let short = branch.strip_prefix("refs/heads/").unwrap_or(branch);
         let mut config = repo
             .config()
-            .map_err(git_err("open the ledger's git config", &self.root))?;
+            .map_err(LedgerError::git("open the ledger's git config", &self.root))?;
         config
             .set_str(&format!("branch.{short}.remote"), DEFAULT_REMOTE)
             .and_then(|_| config.set_str(&format!("branch.{short}.merge"), branch))
-            .map_err(git_err("set the branch's upstream", &self.root))?;
+            .map_err(LedgerError::git("set the branch's upstream", &self.root))?;
         Ok(())
     }
 }

@@ -371,7 +371,7 @@ fn cycle(ledger: &Ledger, options: &Options) -> Result<Summary, SyncError> {
             (summary.ahead, summary.behind) = match theirs {
                 Some(t) => repo
                     .graph_ahead_behind(ours, t)
-                    .map_err(git_err("count commits", root))?,
+                    .map_err(LedgerError::git("count commits", root))?,
                 None => (count_commits(&repo, ours, root)?, 0),
             };
         }
@@ -497,7 +497,7 @@ fn refuse_foreign(
     let prefix = format!("refs/remotes/{remote}/");
     let branches: Vec<(String, Oid)> = repo
         .references_glob(&format!("{prefix}*"))
-        .map_err(git_err("list the remote's branches", root))?
+        .map_err(LedgerError::git("list the remote's branches", root))?
         .filter_map(Result::ok)
         .filter_map(|r| {
             let name = r.name().ok()?.strip_prefix(&prefix)?.to_string();
@@ -733,16 +733,6 @@ fn pause_before_retry(cycle: usize) {
     let jitter = u64::from((nanos ^ std::process::id().wrapping_mul(2_654_435_761)) % 150);
     let cycle = u64::try_from(cycle).unwrap_or(1);
     std::thread::sleep(std::time::Duration::from_millis(cycle * 50 + jitter));
-}
-
-fn git_err(action: impl Into<String>, root: &Path) -> impl FnOnce(git2::Error) -> LedgerError {
-    let action = action.into();
-    let path = root.to_path_buf();
-    move |source| LedgerError::Git {
-        action,
-        path,
-        source,
-    }
 }
 
 #[cfg(test)]
